@@ -1,0 +1,552 @@
+//! The typed front matter of each kind of Markdown item (survey, law, roadmap item, free
+//! page), read field by field from the YAML so each mistake is reported at its line.
+
+use super::source::SourceFile;
+use super::yaml::{Fields, KnownField, Spanned, YamlText};
+use crate::calendar::{Date, FiscalPoint, When};
+use crate::diagnostics::Diagnostic;
+use serde_yaml::Value;
+
+/// The four kinds of Markdown item, each in its own folder of `content/`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Kind {
+    Survey,
+    Law,
+    Roadmap,
+    Page,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 4] = [Kind::Survey, Kind::Law, Kind::Roadmap, Kind::Page];
+
+    /// The folder under `content/` and in the output.
+    pub fn dir(self) -> &'static str {
+        match self {
+            Kind::Survey => "surveys",
+            Kind::Law => "laws",
+            Kind::Roadmap => "roadmap",
+            Kind::Page => "pages",
+        }
+    }
+
+    pub fn from_dir(dir: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.dir() == dir)
+    }
+
+    /// Japanese name of the kind, for headings and labels.
+    pub fn label(self) -> &'static str {
+        match self {
+            Kind::Survey => "統計調査",
+            Kind::Law => "法律",
+            Kind::Roadmap => "工程表",
+            Kind::Page => "解説",
+        }
+    }
+
+    /// The template that renders one item of this kind.
+    pub fn template(self) -> &'static str {
+        match self {
+            Kind::Survey => "survey.html",
+            Kind::Law => "law.html",
+            Kind::Roadmap => "roadmap.html",
+            Kind::Page => "page.html",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Category {
+    Health,
+    Welfare,
+    Labour,
+}
+
+impl Category {
+    pub const ALL: [Category; 3] = [Category::Health, Category::Welfare, Category::Labour];
+    const CHOICES: [(&'static str, Category); 3] = [
+        ("health", Category::Health),
+        ("welfare", Category::Welfare),
+        ("labour", Category::Labour),
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Category::Health => "health",
+            Category::Welfare => "welfare",
+            Category::Labour => "labour",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Category::Health => "保健統計",
+            Category::Welfare => "社会福祉統計",
+            Category::Labour => "労働統計",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    Online,
+    Mail,
+    Enumerator,
+    Prefecture,
+}
+
+impl Method {
+    const CHOICES: [(&'static str, Method); 4] = [
+        ("online", Method::Online),
+        ("mail", Method::Mail),
+        ("enumerator", Method::Enumerator),
+        ("prefecture", Method::Prefecture),
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Method::Online => "オンライン",
+            Method::Mail => "郵送",
+            Method::Enumerator => "調査員",
+            Method::Prefecture => "都道府県経由",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LawStatus {
+    Enacted,
+    InForce,
+    Repealed,
+    Planned,
+}
+
+impl LawStatus {
+    const CHOICES: [(&'static str, LawStatus); 4] = [
+        ("enacted", LawStatus::Enacted),
+        ("in_force", LawStatus::InForce),
+        ("repealed", LawStatus::Repealed),
+        ("planned", LawStatus::Planned),
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            LawStatus::Enacted => "成立",
+            LawStatus::InForce => "施行",
+            LawStatus::Repealed => "廃止",
+            LawStatus::Planned => "予定",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MilestoneState {
+    Done,
+    Planned,
+}
+
+impl MilestoneState {
+    const CHOICES: [(&'static str, MilestoneState); 2] = [
+        ("done", MilestoneState::Done),
+        ("planned", MilestoneState::Planned),
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            MilestoneState::Done => "done",
+            MilestoneState::Planned => "planned",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            MilestoneState::Done => "実施済み",
+            MilestoneState::Planned => "予定",
+        }
+    }
+}
+
+/// One arrow chain of a survey's 調査経路; a step with several names is a branching.
+#[derive(Debug, Clone)]
+pub struct Route {
+    pub name: Option<String>,
+    pub path: Vec<Vec<String>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Milestone {
+    pub label: String,
+    pub start: FiscalPoint,
+    pub end: Option<FiscalPoint>,
+    pub state: Option<MilestoneState>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Details {
+    Survey {
+        category: Category,
+        frequency: String,
+        methods: Vec<Method>,
+        routes: Vec<Route>,
+        local_government: bool,
+        uses: Vec<String>,
+        laws: Vec<Spanned<String>>,
+        roadmap: Vec<Spanned<String>>,
+    },
+    Law {
+        short_title: Option<String>,
+        status: Option<LawStatus>,
+        effective: Option<When>,
+        amends: Vec<Spanned<String>>,
+    },
+    Roadmap {
+        program: String,
+        number: Option<String>,
+        milestones: Vec<Milestone>,
+        laws: Vec<Spanned<String>>,
+    },
+    Page {
+        weight: i64,
+    },
+}
+
+/// The fields every kind shares.
+#[derive(Debug, Clone)]
+pub struct Common {
+    pub title: String,
+    pub summary: Option<String>,
+    pub draft: bool,
+    pub updated: Option<Date>,
+    pub tags: Vec<Spanned<String>>,
+    pub contacts: Vec<Spanned<String>>,
+    pub related: Vec<Spanned<String>>,
+}
+
+/// A Markdown item after loading: where it came from and what its front matter says.
+#[derive(Debug)]
+pub struct Item {
+    pub kind: Kind,
+    pub id: String,
+    pub source: SourceFile,
+    pub common: Common,
+    pub details: Details,
+}
+
+const COMMON_FIELDS: [KnownField; 7] = [
+    ("title", "ページの題名"),
+    ("summary", "要約"),
+    ("draft", "下書き"),
+    ("updated", "更新日"),
+    ("tags", "キーワード"),
+    ("contacts", "照会先"),
+    ("related", "関連項目"),
+];
+
+fn known_fields(kind: Kind) -> Vec<KnownField> {
+    let own: &[KnownField] = match kind {
+        Kind::Survey => &[
+            ("category", "統計の分野"),
+            ("frequency", "調査時期"),
+            ("methods", "調査方法"),
+            ("routes", "調査経路"),
+            ("local_government", "地方公共団体の協力"),
+            ("uses", "利活用例"),
+            ("laws", "関係法律"),
+            ("roadmap", "関係する工程表の項目"),
+        ],
+        Kind::Law => &[
+            ("short_title", "略称"),
+            ("status", "状態"),
+            ("effective", "施行日"),
+            ("amends", "改正・廃止する法律"),
+        ],
+        Kind::Roadmap => &[
+            ("program", "工程表"),
+            ("number", "番号"),
+            ("milestones", "工程"),
+            ("laws", "関係法律"),
+        ],
+        Kind::Page => &[("weight", "表示順")],
+    };
+    COMMON_FIELDS.iter().chain(own).copied().collect()
+}
+
+/// Reads the front matter of `source` as an item of `kind`. Returns the item when its
+/// required fields could be read, and every diagnostic found either way.
+pub fn read(kind: Kind, id: String, source: SourceFile) -> (Option<Item>, Vec<Diagnostic>) {
+    let yaml = YamlText {
+        path: &source.path,
+        text: source.front_matter_text(),
+        first_line: source.front_matter_line,
+    };
+    let map = match yaml.parse_mapping() {
+        Ok(map) => map,
+        Err(d) => return (None, vec![d]),
+    };
+    let known = known_fields(kind);
+    let mut f = Fields::new(yaml, yaml.whole(), map, &known);
+    let title = f.string("title", Some("ページの題名"));
+    let updated =
+        f.spanned_string("updated", None)
+            .and_then(|s| match Date::parse(s.value.trim()) {
+                Ok(d) => Some(d),
+                Err(err) => {
+                    let v = s.value.trim().to_string();
+                    f.error_at_value(
+                        "E010",
+                        "updated",
+                        &v,
+                        0,
+                        format!("`updated` is not a valid date: {}", err.message),
+                        Some("write the date as YYYY-MM-DD, e.g. `updated: 2022-04-01`".into()),
+                    );
+                    None
+                }
+            });
+    let common = Common {
+        summary: f.string("summary", None),
+        draft: f.bool("draft").unwrap_or(false),
+        updated,
+        tags: f.string_list("tags"),
+        contacts: f.string_list("contacts"),
+        related: f.string_list("related"),
+        title: title.clone().unwrap_or_default(),
+    };
+    let details = match kind {
+        Kind::Survey => read_survey(&mut f),
+        Kind::Law => Some(read_law(&mut f)),
+        Kind::Roadmap => read_roadmap(&mut f),
+        Kind::Page => Some(Details::Page {
+            weight: f.integer("weight").unwrap_or(0),
+        }),
+    };
+    let diagnostics = std::mem::take(&mut f.diagnostics);
+    drop(f);
+    let item = match (title, details) {
+        (Some(_), Some(details)) => Some(Item {
+            kind,
+            id,
+            source,
+            common,
+            details,
+        }),
+        _ => None,
+    };
+    (item, diagnostics)
+}
+
+fn read_survey(f: &mut Fields) -> Option<Details> {
+    let category = f.choice("category", &Category::CHOICES, Some("統計の分野"));
+    let frequency = f.string("frequency", Some("調査時期"));
+    if f.get("methods").is_none() {
+        f.string("methods", Some("調査方法"));
+    }
+    let methods = f.choice_list("methods", &Method::CHOICES);
+    let routes = read_routes(f);
+    let details = Details::Survey {
+        category: category?,
+        frequency: frequency?,
+        methods,
+        routes,
+        local_government: f.bool("local_government").unwrap_or(false),
+        uses: f.string_list("uses").into_iter().map(|s| s.value).collect(),
+        laws: f.string_list("laws"),
+        roadmap: f.string_list("roadmap"),
+    };
+    Some(details)
+}
+
+fn read_routes(f: &mut Fields) -> Vec<Route> {
+    let Some(value) = f.get("routes").cloned() else {
+        return Vec::new();
+    };
+    let Value::Sequence(entries) = value else {
+        f.error_at_key(
+            "E008",
+            "routes",
+            "field `routes` must be a list of routes".into(),
+            Some("write `routes:` then `  - path: [厚生労働省, 都道府県, 医療施設]`".into()),
+        );
+        return Vec::new();
+    };
+    let blocks = f.list_blocks("routes");
+    let mut routes = Vec::new();
+    for (n, entry) in entries.into_iter().enumerate() {
+        let Value::Mapping(map) = entry else {
+            f.error_at_key(
+                "E008",
+                "routes",
+                format!(
+                    "route {} must have a `path` (and optionally a `name`)",
+                    n + 1
+                ),
+                Some("write `  - name: ...` and `    path: [a, b, c]`".into()),
+            );
+            continue;
+        };
+        let mut r = f.nested(
+            blocks.get(n).copied(),
+            map,
+            &[("name", "経路の名前"), ("path", "経路")],
+        );
+        let name = r.string("name", None);
+        let path = match r.get("path").cloned() {
+            Some(Value::Sequence(steps)) => steps
+                .into_iter()
+                .filter_map(|step| match step {
+                    Value::String(s) => Some(vec![s]),
+                    Value::Sequence(branches) => Some(
+                        branches
+                            .into_iter()
+                            .filter_map(|b| b.as_str().map(str::to_owned))
+                            .collect(),
+                    ),
+                    _ => None,
+                })
+                .collect(),
+            Some(_) => {
+                r.error_at_key(
+                    "E008",
+                    "path",
+                    "`path` must be a list of steps".into(),
+                    Some("a step is a name, or a list of names for parallel branches".into()),
+                );
+                Vec::new()
+            }
+            None => {
+                r.string("path", Some("経路"));
+                Vec::new()
+            }
+        };
+        f.diagnostics.append(&mut r.diagnostics);
+        routes.push(Route { name, path });
+    }
+    routes
+}
+
+fn read_law(f: &mut Fields) -> Details {
+    let effective = f.spanned_string("effective", None).and_then(|s| {
+        let text = s.value.trim().to_string();
+        match text.parse::<When>() {
+            Ok(w @ When::At(crate::calendar::Point::Day(_)))
+            | Ok(w @ When::At(crate::calendar::Point::Month(_))) => Some(w),
+            _ => {
+                f.error_at_value(
+                    "E010",
+                    "effective",
+                    &text,
+                    0,
+                    format!("`effective` (施行日) must be a date or a year-month, found `{text}`"),
+                    Some("write `effective: 2021-09-01` or `effective: 2021-09`".into()),
+                );
+                None
+            }
+        }
+    });
+    Details::Law {
+        short_title: f.string("short_title", None),
+        status: f.choice("status", &LawStatus::CHOICES, None),
+        effective,
+        amends: f.string_list("amends"),
+    }
+}
+
+fn read_roadmap(f: &mut Fields) -> Option<Details> {
+    let program = f.string("program", Some("工程表"));
+    let number = f.string("number", None);
+    let milestones = read_milestones(f);
+    Some(Details::Roadmap {
+        program: program?,
+        number,
+        milestones,
+        laws: f.string_list("laws"),
+    })
+}
+
+const MILESTONE_FIELDS: [KnownField; 4] = [
+    ("label", "内容"),
+    ("start", "開始"),
+    ("end", "終了"),
+    ("state", "状態"),
+];
+
+fn read_milestones(f: &mut Fields) -> Vec<Milestone> {
+    let entries = match f.get("milestones").cloned() {
+        None => {
+            f.string("milestones", Some("工程"));
+            return Vec::new();
+        }
+        Some(Value::Sequence(seq)) => seq,
+        Some(other) => {
+            let message = format!(
+                "field `milestones` must be a list, found {}",
+                super::yaml::describe(&other)
+            );
+            f.error_at_key(
+                "E008",
+                "milestones",
+                message,
+                Some("write `  - {label: ..., start: 2022-04}` entries".into()),
+            );
+            return Vec::new();
+        }
+    };
+    let blocks = f.list_blocks("milestones");
+    let mut out = Vec::new();
+    for (n, entry) in entries.into_iter().enumerate() {
+        let Value::Mapping(map) = entry else {
+            f.error_at_key(
+                "E008",
+                "milestones",
+                format!(
+                    "milestone {} must be a group of `label`, `start`, `end`, `state`",
+                    n + 1
+                ),
+                None,
+            );
+            continue;
+        };
+        let mut m = f.nested(blocks.get(n).copied(), map, &MILESTONE_FIELDS);
+        let label = m.string("label", Some("内容"));
+        let start = fiscal_point(&mut m, "start", true);
+        let end = fiscal_point(&mut m, "end", false);
+        let state = m.choice("state", &MilestoneState::CHOICES, None);
+        if let (Some(s), Some(e)) = (&start, &end) {
+            if e.last_day() < s.first_day() {
+                m.error_at_key(
+                    "E011",
+                    "end",
+                    "this milestone ends before it starts".into(),
+                    Some("swap `start` and `end`, or correct the year".into()),
+                );
+            }
+        }
+        f.diagnostics.append(&mut m.diagnostics);
+        if let (Some(label), Some(start)) = (label, start) {
+            out.push(Milestone {
+                label,
+                start,
+                end,
+                state,
+            });
+        }
+    }
+    out
+}
+
+fn fiscal_point(m: &mut Fields, key: &str, required: bool) -> Option<FiscalPoint> {
+    let text = m.string(key, required.then_some("開始"))?;
+    match text.trim().parse::<FiscalPoint>() {
+        Ok(p) => Some(p),
+        Err(err) => {
+            m.error_at_value(
+                "E010",
+                key,
+                text.trim(),
+                0,
+                format!("`{key}` is not a valid milestone date: {}", err.message),
+                Some("write a year-month (`2021-10`) or a fiscal year (`FY2022`)".into()),
+            );
+            None
+        }
+    }
+}

@@ -1,0 +1,257 @@
+//! Stage 1, loading: walks `content/`, decodes every file and reads it into typed values
+//! (items, site settings, contacts, schedules). Nothing here knows about other files.
+
+pub mod data;
+pub mod item;
+pub mod source;
+pub mod yaml;
+
+pub use data::{Contact, Contacts, Event, EventKind, Schedule, SiteConfig, Track};
+pub use item::{
+    Category, Common, Details, Item, Kind, LawStatus, Method, Milestone, MilestoneState, Route,
+};
+pub use source::SourceFile;
+pub use yaml::Spanned;
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+
+/// Everything read from `content/`.
+#[derive(Debug, Default)]
+pub struct Content {
+    pub site: SiteConfig,
+    pub contacts: Contacts,
+    pub contacts_source: Option<(PathBuf, String)>,
+    pub schedules: Vec<Schedule>,
+    pub items: Vec<Item>,
+    /// The home page's introduction (`content/_index.md`), if any.
+    pub home: Option<SourceFile>,
+    /// Other files (pictures, PDFs), relative to `content/`, copied as they are.
+    pub assets: Vec<PathBuf>,
+}
+
+/// The id rule of the content model: lower-case ASCII words joined by `-`.
+pub fn is_valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.split('-').all(|w| {
+            !w.is_empty()
+                && w.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
+}
+
+/// What an invalid id should probably have been.
+fn suggest_id(id: &str) -> String {
+    let mut out = String::new();
+    for c in id.chars() {
+        let c = c.to_ascii_lowercase();
+        if c.is_ascii_lowercase() || c.is_ascii_digit() {
+            out.push(c);
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').to_string()
+}
+
+enum Entry {
+    Item(Kind, String),
+    Home,
+    Site,
+    Contacts,
+    Schedule,
+    Asset,
+    Ignored,
+}
+
+fn classify(rel: &Path) -> Entry {
+    let parts: Vec<&str> = rel.iter().filter_map(|p| p.to_str()).collect();
+    let ext = rel.extension().and_then(|e| e.to_str()).unwrap_or("");
+    let stem = rel
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("")
+        .to_string();
+    match (parts.as_slice(), ext) {
+        (["_index.md"], _) => Entry::Home,
+        (["site.yaml"], _) => Entry::Site,
+        (["contacts.yaml"], _) => Entry::Contacts,
+        (["schedule", _], "yaml") => Entry::Schedule,
+        ([dir, _], "md") if Kind::from_dir(dir).is_some() => {
+            Entry::Item(Kind::from_dir(dir).unwrap_or(Kind::Page), stem)
+        }
+        (["pages", ..], "md") => Entry::Item(Kind::Page, stem),
+        (_, "md" | "yaml" | "yml") => Entry::Ignored,
+        _ => Entry::Asset,
+    }
+}
+
+fn rel_path(root: &Path, path: &Path) -> PathBuf {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    PathBuf::from(rel.to_string_lossy().replace('\\', "/"))
+}
+
+/// Loads `content_dir`, reporting every problem it can find in single files.
+pub fn load(content_dir: &Path) -> (Content, Diagnostics) {
+    let mut diags = Diagnostics::default();
+    let mut content = Content::default();
+    if !content_dir.is_dir() {
+        diags.push(
+            Diagnostic::error("E001", content_dir, "there is no content folder here")
+                .with_hint("run the command in the site's folder (the one holding `content/`), or pass `--root DIR`"),
+        );
+        return (content, diags);
+    }
+    let mut files: Vec<(PathBuf, Entry)> = Vec::new();
+    for entry in walkdir::WalkDir::new(content_dir)
+        .follow_links(true)
+        .sort_by_file_name()
+    {
+        match entry {
+            Ok(e) if e.file_type().is_file() => {
+                let rel = rel_path(content_dir, e.path());
+                if rel.iter().any(|p| p.to_string_lossy().starts_with('.')) {
+                    continue;
+                }
+                let class = classify(&rel);
+                if let Entry::Ignored = class {
+                    diags.push(Diagnostic::warning(
+                        "W002",
+                        &rel,
+                        "this file is not in a known place of `content/` and is not published",
+                    ).with_hint("items go in surveys/, laws/, roadmap/ or pages/; schedules in schedule/<year>.yaml"));
+                    continue;
+                }
+                files.push((rel, class));
+            }
+            Ok(_) => {}
+            Err(err) => {
+                let path = err
+                    .path()
+                    .map(|p| rel_path(content_dir, p))
+                    .unwrap_or_default();
+                let message = if err.loop_ancestor().is_some() {
+                    "this symbolic link points back to a folder that contains it (a loop); it is not followed".to_string()
+                } else {
+                    format!("cannot read: {err}")
+                };
+                diags.push(Diagnostic::error("E016", path, message).with_hint(
+                    "remove the link or point it at a folder outside its own ancestors",
+                ));
+            }
+        }
+    }
+
+    let read = |rel: &Path| -> Result<String, Diagnostic> {
+        let bytes = std::fs::read(content_dir.join(rel))
+            .map_err(|e| Diagnostic::error("E001", rel, format!("cannot read the file: {e}")))?;
+        source::decode(rel, bytes)
+    };
+
+    // Items are the bulk of the work: read and parse them in parallel.
+    let parsed: Vec<(Option<Item>, Vec<Diagnostic>)> = files
+        .par_iter()
+        .filter_map(|(rel, class)| match class {
+            Entry::Item(kind, id) => Some((rel, *kind, id)),
+            _ => None,
+        })
+        .map(|(rel, kind, id)| {
+            let mut diags = Vec::new();
+            if !is_valid_id(id) {
+                diags.push(
+                    Diagnostic::error(
+                        "E013",
+                        rel.clone(),
+                        format!("`{id}` is not a valid id (the file name is the id)"),
+                    )
+                    .with_hint(format!(
+                        "ids are lower-case ASCII words joined by `-`; rename the file to `{}.md`",
+                        suggest_id(id)
+                    )),
+                );
+            }
+            let source = match read(rel).and_then(|text| source::split(rel.clone(), text)) {
+                Ok(s) => s,
+                Err(d) => {
+                    diags.push(d);
+                    return (None, diags);
+                }
+            };
+            let (item, mut more) = item::read(kind, id.clone(), source);
+            diags.append(&mut more);
+            (item, diags)
+        })
+        .collect();
+    for (item, d) in parsed {
+        diags.extend(d);
+        content.items.extend(item);
+    }
+
+    for (rel, class) in &files {
+        match class {
+            Entry::Site => match read(rel) {
+                Ok(text) => {
+                    let (site, d) = data::read_site(rel, &text);
+                    diags.extend(d);
+                    content.site = site.unwrap_or_default();
+                }
+                Err(d) => diags.push(d),
+            },
+            Entry::Contacts => match read(rel) {
+                Ok(text) => {
+                    let (contacts, d) = data::read_contacts(rel, &text);
+                    diags.extend(d);
+                    content.contacts = contacts;
+                    content.contacts_source = Some((rel.clone(), text));
+                }
+                Err(d) => diags.push(d),
+            },
+            Entry::Schedule => match read(rel) {
+                Ok(text) => {
+                    let (schedule, d) = data::read_schedule(rel, text);
+                    diags.extend(d);
+                    content.schedules.extend(schedule);
+                }
+                Err(d) => diags.push(d),
+            },
+            Entry::Home => match read(rel).and_then(|text| {
+                if text.starts_with("---") {
+                    source::split(rel.clone(), text)
+                } else {
+                    source::split(rel.clone(), format!("---\n---\n{text}"))
+                }
+            }) {
+                Ok(file) => content.home = Some(file),
+                Err(d) => diags.push(d),
+            },
+            Entry::Asset => content.assets.push(rel.clone()),
+            Entry::Item(..) | Entry::Ignored => {}
+        }
+    }
+    if !files.iter().any(|(_, c)| matches!(c, Entry::Site)) {
+        diags.push(
+            Diagnostic::error("E001", "site.yaml", "`content/site.yaml` is missing")
+                .with_hint("create it with at least `title: サイト名`"),
+        );
+    }
+    content.schedules.sort_by_key(|s| s.fiscal_year);
+    (content, diags)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn id_rule_accepts_romanised_words_and_rejects_the_rest() {
+        assert!(is_valid_id("jinko-dotai"));
+        assert!(is_valid_id("law-2021"));
+        assert!(!is_valid_id("Jinko-Dotai"));
+        assert!(!is_valid_id("jinko_dotai"));
+        assert!(!is_valid_id("jinko--dotai"));
+        assert!(!is_valid_id("-x"));
+        assert!(!is_valid_id("人口"));
+        assert_eq!(suggest_id("Jinko_Dotai"), "jinko-dotai");
+    }
+}

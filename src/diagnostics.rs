@@ -1,0 +1,297 @@
+//! Problems found in the editors' content, as values: each one carries the file, the
+//! line and column, a stable code and a hint, and is rendered once, by `main.rs`.
+
+use std::fmt::{self, Write as _};
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+impl Severity {
+    fn label(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+/// Where in a content file a problem sits. Lines and columns count from 1; a line of 0
+/// means the problem concerns the whole file.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Location {
+    pub path: PathBuf,
+    pub line: usize,
+    pub column: usize,
+    /// Width of the marked span in characters (at least 1 when a line is given).
+    pub width: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// Stable identifier (`E0xx` errors, `W0xx` warnings), documented in docs/diagnostics.md.
+    pub code: &'static str,
+    pub location: Location,
+    pub message: String,
+    pub hint: Option<String>,
+    /// The source line the span points into, so the rendering needs no file access.
+    pub source_line: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(code: &'static str, path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        Self::new(Severity::Error, code, path.into(), message.into())
+    }
+
+    pub fn warning(
+        code: &'static str,
+        path: impl Into<PathBuf>,
+        message: impl Into<String>,
+    ) -> Self {
+        Self::new(Severity::Warning, code, path.into(), message.into())
+    }
+
+    fn new(severity: Severity, code: &'static str, path: PathBuf, message: String) -> Self {
+        Diagnostic {
+            severity,
+            code,
+            location: Location {
+                path,
+                ..Location::default()
+            },
+            message,
+            hint: None,
+            source_line: None,
+        }
+    }
+
+    /// Points the diagnostic at `line:column` (1-based), underlining `width` characters.
+    pub fn at(mut self, line: usize, column: usize, width: usize) -> Self {
+        self.location.line = line;
+        self.location.column = column.max(1);
+        self.location.width = width.max(1);
+        self
+    }
+
+    pub fn with_source_line(mut self, line: impl Into<String>) -> Self {
+        self.source_line = Some(line.into());
+        self
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// Renders the diagnostic the way compilers do: header, location, marked source
+    /// line, hint.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        let loc = &self.location;
+        let _ = writeln!(
+            out,
+            "{}[{}]: {}",
+            self.severity.label(),
+            self.code,
+            self.message
+        );
+        let path = display_path(&loc.path);
+        if loc.line == 0 {
+            let _ = writeln!(out, "  --> {path}");
+        } else {
+            let _ = writeln!(out, "  --> {path}:{}:{}", loc.line, loc.column);
+        }
+        if let (Some(src), true) = (&self.source_line, loc.line > 0) {
+            let number = loc.line.to_string();
+            let pad = " ".repeat(number.len());
+            let shown: String = src.chars().take(200).collect();
+            let lead: String = shown
+                .chars()
+                .take(loc.column.saturating_sub(1))
+                .map(|c| if c == '\t' { '\t' } else { ' ' })
+                .collect();
+            // Full-width characters take two columns in a terminal; mark them so.
+            let lead_width: String = lead
+                .chars()
+                .zip(shown.chars())
+                .flat_map(|(blank, c)| {
+                    let n = if is_wide(c) { 2 } else { 1 };
+                    std::iter::repeat_n(blank, n)
+                })
+                .collect();
+            let marked_width: usize = shown
+                .chars()
+                .skip(loc.column.saturating_sub(1))
+                .take(loc.width.max(1))
+                .map(|c| if is_wide(c) { 2 } else { 1 })
+                .sum::<usize>()
+                .max(1);
+            let _ = writeln!(out, "{pad} |");
+            let _ = writeln!(out, "{number} | {shown}");
+            let _ = writeln!(out, "{pad} | {lead_width}{}", "^".repeat(marked_width));
+        }
+        if let Some(hint) = &self.hint {
+            let _ = writeln!(out, "  = hint: {hint}");
+        }
+        out
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render())
+    }
+}
+
+fn display_path(path: &Path) -> String {
+    path.to_string_lossy().replace('\\', "/")
+}
+
+fn is_wide(c: char) -> bool {
+    matches!(c as u32,
+        0x1100..=0x115F | 0x2E80..=0x303E | 0x3041..=0x33FF | 0x3400..=0x4DBF |
+        0x4E00..=0x9FFF | 0xA000..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF |
+        0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6)
+}
+
+/// Every problem of one run, kept in file and line order.
+#[derive(Debug, Default, Clone)]
+pub struct Diagnostics {
+    items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    pub fn push(&mut self, d: Diagnostic) {
+        self.items.push(d);
+    }
+
+    pub fn extend(&mut self, other: impl IntoIterator<Item = Diagnostic>) {
+        self.items.extend(other);
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(Diagnostic::is_error)
+    }
+
+    pub fn error_count(&self) -> usize {
+        self.items.iter().filter(|d| d.is_error()).count()
+    }
+
+    pub fn warning_count(&self) -> usize {
+        self.items.len() - self.error_count()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.items.iter()
+    }
+
+    /// Sorts by file, line, column, then severity, and drops exact repeats, so output is
+    /// stable whatever order the parallel stages found things in.
+    pub fn sorted(mut self) -> Self {
+        self.items.sort_by(|a, b| {
+            (&a.location, a.severity, a.code, &a.message).cmp(&(
+                &b.location,
+                b.severity,
+                b.code,
+                &b.message,
+            ))
+        });
+        self.items.dedup();
+        self
+    }
+
+    /// All diagnostics, then a count line.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        for d in &self.items {
+            out.push_str(&d.render());
+            out.push('\n');
+        }
+        let _ = writeln!(
+            out,
+            "{} error(s), {} warning(s)",
+            self.error_count(),
+            self.warning_count()
+        );
+        out
+    }
+}
+
+impl IntoIterator for Diagnostics {
+    type Item = Diagnostic;
+    type IntoIter = std::vec::IntoIter<Diagnostic>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.items.into_iter()
+    }
+}
+
+/// The closest candidate to `wrong`, if it is close enough to be a plausible typo.
+pub fn closest<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let wrong_lower = wrong.to_lowercase();
+    let mut best: Option<(usize, &str)> = None;
+    for cand in candidates {
+        let d = edit_distance(&wrong_lower, &cand.to_lowercase());
+        if best.is_none_or(|(bd, bc)| d < bd || (d == bd && cand < bc)) {
+            best = Some((d, cand));
+        }
+    }
+    let limit = (wrong.chars().count() / 3).max(2);
+    best.filter(|(d, _)| *d <= limit).map(|(_, c)| c)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    // Long strings are never typos of each other; bound the work.
+    if a.len().abs_diff(b.len()) > 8 || a.len() > 200 || b.len() > 200 {
+        return usize::MAX / 2;
+    }
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, ca) in a.iter().enumerate() {
+        cur[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn closest_suggests_a_near_typo_and_nothing_for_a_stranger() {
+        let ids = ["jinko-dotai", "iryo-shisetsu", "byoin-hokoku"];
+        assert_eq!(closest("jinko-dotaii", ids), Some("jinko-dotai"));
+        assert_eq!(closest("zzzzzzzzzz", ids), None);
+    }
+
+    #[test]
+    fn rendering_marks_the_span_under_wide_characters() {
+        let d = Diagnostic::error("E001", "surveys/a.md", "bad")
+            .at(3, 8, 2)
+            .with_source_line("title: 人口動態")
+            .with_hint("fix it");
+        let text = d.render();
+        assert!(text.contains("--> surveys/a.md:3:8"), "{text}");
+        assert!(text.contains("3 | title: 人口動態"), "{text}");
+        assert!(text.contains("  |        ^^^^"), "{text}");
+        assert!(text.contains("= hint: fix it"), "{text}");
+    }
+}

@@ -1,0 +1,151 @@
+//! The command line: parses arguments, runs the library, prints diagnostics once, and
+//! turns the outcome into an exit code.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use tebiki::calendar::Date;
+use tebiki::diagnostics::Diagnostics;
+use tebiki::{BuildProfile, Options};
+
+#[derive(Parser)]
+#[command(
+    name = "tebiki",
+    version,
+    about = "Builds the handbook site from content/ (Markdown + YAML) into a static site."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ProfileArg {
+    /// Shows contact persons (the default, for the intranet).
+    Intranet,
+    /// Leaves every person's name out of every output file.
+    Public,
+}
+
+#[derive(clap::Args)]
+struct Common {
+    /// The site's folder (holding content/ and optionally themes/).
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// Which personal data may be published.
+    #[arg(long, value_enum, default_value = "intranet")]
+    profile: ProfileArg,
+    /// The day "upcoming events" count from (YYYY-MM-DD); default: the first day of the
+    /// newest fiscal year, so builds are reproducible.
+    #[arg(long, value_parser = parse_date)]
+    today: Option<Date>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Validates the site, then writes it to the output folder.
+    Build {
+        #[command(flatten)]
+        common: Common,
+        /// Where to write the site (replaced as a whole, only when the build succeeds).
+        #[arg(long, default_value = "public")]
+        output: PathBuf,
+        /// The sub-path the site is served under, e.g. /handbook/ (pages link
+        /// relatively and work anywhere; only absolute outputs use this).
+        #[arg(long, default_value = "/")]
+        base_path: String,
+    },
+    /// Validates the whole site and lists every problem, writing nothing.
+    Check {
+        #[command(flatten)]
+        common: Common,
+        /// Fails on warnings too.
+        #[arg(long)]
+        strict: bool,
+    },
+}
+
+fn parse_date(s: &str) -> Result<Date, String> {
+    Date::parse(s).map_err(|e| format!("{} (write YYYY-MM-DD)", e.message))
+}
+
+fn options(common: &Common) -> Options {
+    let mut options = Options::new(&common.root);
+    options.profile = match common.profile {
+        ProfileArg::Intranet => BuildProfile::Intranet,
+        ProfileArg::Public => BuildProfile::Public,
+    };
+    options.today = common.today;
+    options
+}
+
+fn print(diagnostics: &Diagnostics) {
+    if !diagnostics.is_empty() {
+        eprint!("{}", diagnostics.render());
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Build {
+            common,
+            output,
+            base_path,
+        } => {
+            let mut options = options(&common);
+            options.output = output;
+            options.base_path = normalise_base_path(&base_path);
+            match tebiki::build(&options) {
+                Ok(report) => {
+                    print(&report.diagnostics);
+                    println!(
+                        "Built {} pages and copied {} files to {} in {:.2} s",
+                        report.pages,
+                        report.files_copied,
+                        options.output.display(),
+                        report.elapsed.as_secs_f64()
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(diagnostics) => {
+                    print(&diagnostics);
+                    eprintln!(
+                        "Build failed; {} was left as it was.",
+                        options.output.display()
+                    );
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        Command::Check { common, strict } => match tebiki::check(&options(&common)) {
+            Ok(report) => {
+                print(&report.diagnostics);
+                if strict && !report.diagnostics.is_empty() {
+                    eprintln!("check --strict: warnings count as errors");
+                    ExitCode::FAILURE
+                } else {
+                    println!(
+                        "No errors ({} warnings) in {:.2} s",
+                        report.diagnostics.warning_count(),
+                        report.elapsed.as_secs_f64()
+                    );
+                    ExitCode::SUCCESS
+                }
+            }
+            Err(diagnostics) => {
+                print(&diagnostics);
+                ExitCode::FAILURE
+            }
+        },
+    }
+}
+
+fn normalise_base_path(p: &str) -> String {
+    let trimmed = p.trim().trim_matches('/');
+    if trimmed.is_empty() {
+        "/".into()
+    } else {
+        format!("/{trimmed}/")
+    }
+}

@@ -1,0 +1,461 @@
+//! Stage 3, rendering: Markdown bodies, then every page of the site through the Tera
+//! templates of the theme. Pages render independently, in parallel.
+
+pub mod highlight;
+pub mod markdown;
+pub mod sanitize;
+pub mod schedule;
+pub mod theme;
+pub mod views;
+
+use crate::calendar::Date;
+use crate::content::{Category, Content, Details, Kind};
+use crate::diagnostics::Diagnostic;
+use crate::resolve::{Graph, ItemRef};
+use crate::urls;
+use markdown::Rendered;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use views::{LinkView, Profile, Views};
+
+/// Settings of one rendering run.
+#[derive(Debug, Clone)]
+pub struct RenderOptions {
+    pub profile: Profile,
+    /// Sub-path the site is served under (`/handbook/`); only absolute outputs such as
+    /// the sitemap need it, pages link relatively.
+    pub base_path: String,
+    /// The day "upcoming events" count from.
+    pub today: Date,
+}
+
+/// One output page: where it goes, which template renders it, and its own variables.
+pub struct Page {
+    pub url: String,
+    pub template: &'static str,
+    pub title: String,
+    pub breadcrumbs: Vec<(String, String)>,
+    pub section: &'static str,
+    pub vars: tera::Context,
+}
+
+#[derive(Serialize)]
+struct NavEntry {
+    title: &'static str,
+    url: &'static str,
+    section: &'static str,
+}
+
+const NAV: [NavEntry; 6] = [
+    NavEntry {
+        title: "統計調査",
+        url: "surveys/",
+        section: "surveys",
+    },
+    NavEntry {
+        title: "法律",
+        url: "laws/",
+        section: "laws",
+    },
+    NavEntry {
+        title: "工程表",
+        url: "roadmap/",
+        section: "roadmap",
+    },
+    NavEntry {
+        title: "解説",
+        url: "pages/",
+        section: "pages",
+    },
+    NavEntry {
+        title: "事業計画",
+        url: "schedule/",
+        section: "schedule",
+    },
+    NavEntry {
+        title: "照会先",
+        url: "contacts/",
+        section: "contacts",
+    },
+];
+
+/// Compiles the theme's templates once.
+pub fn compile(theme: &theme::Theme) -> Result<tera::Tera, Diagnostic> {
+    let mut tera = tera::Tera::default();
+    tera.autoescape_on(vec![".html", ".xml"]);
+    tera.set_escape_fn(escape_html);
+    tera.add_raw_templates(
+        theme
+            .templates
+            .iter()
+            .map(|(n, s)| (n.as_str(), s.as_str())),
+    )
+    .map_err(|e| {
+        Diagnostic::error(
+            "E030",
+            "themes",
+            format!("a template does not compile: {}", error_chain(&e)),
+        )
+        .with_hint("fix the template syntax in the named file under themes/<theme>/templates/")
+    })?;
+    Ok(tera)
+}
+
+/// Escapes what HTML needs escaped and nothing more: Tera's default also escapes `/`,
+/// which bloats every URL of every page.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Tera nests the useful part of its errors; show the whole chain on one line.
+pub fn error_chain(err: &dyn std::error::Error) -> String {
+    let mut text = err.to_string();
+    let mut source = err.source();
+    while let Some(s) = source {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    text
+}
+
+/// The site as a list of pages to render, built from the graph.
+pub struct SitePages<'a> {
+    pub views: Views<'a>,
+    pub options: &'a RenderOptions,
+    pub home: Option<&'a Rendered>,
+}
+
+impl<'a> SitePages<'a> {
+    fn content(&self) -> &'a Content {
+        self.views.content
+    }
+
+    fn graph(&self) -> &'a Graph {
+        self.views.graph
+    }
+
+    /// Variables shared by every page.
+    pub fn site_context(&self) -> tera::Context {
+        let site = &self.content().site;
+        let mut ctx = tera::Context::new();
+        ctx.insert(
+            "site",
+            &serde_json::json!({
+                "title": site.title,
+                "description": site.description,
+                "organization": site.organization,
+                "profile": self.options.profile,
+                "base_path": self.options.base_path,
+                "main_phone": self.content().contacts.main_phone,
+                "main_phone_label": self.content().contacts.main_phone_label,
+            }),
+        );
+        ctx.insert("nav", &NAV);
+        ctx
+    }
+
+    /// Every page of the site, item pages first (they are most of the work).
+    pub fn pages(&self) -> Vec<Page> {
+        let mut pages: Vec<Page> = Vec::new();
+        pages.push(self.home());
+        for kind in Kind::ALL {
+            pages.push(self.list(kind));
+        }
+        pages.push(self.tags_index());
+        for (tag, items) in &self.graph().tags {
+            pages.push(self.tag(tag, items));
+        }
+        let newest = self.content().schedules.len().checked_sub(1);
+        for (s, _) in self.content().schedules.iter().enumerate() {
+            pages.push(self.schedule(s, false));
+            if Some(s) == newest {
+                pages.push(self.schedule(s, true));
+            }
+        }
+        pages.push(self.contacts());
+        pages
+    }
+
+    /// The page of one item; built on demand so its view lives only while it renders.
+    pub fn item(&self, i: ItemRef) -> Page {
+        let item = &self.content().items[i];
+        let mut vars = tera::Context::new();
+        vars.insert("page", &self.views.item_view(i));
+        Page {
+            url: urls::item_url(item.kind, &item.id),
+            template: item.kind.template(),
+            title: item.common.title.clone(),
+            breadcrumbs: vec![(
+                item.kind.label().to_string(),
+                format!("{}/", item.kind.dir()),
+            )],
+            section: item.kind.dir(),
+            vars,
+        }
+    }
+
+    fn published_of(&self, kind: Kind) -> Vec<ItemRef> {
+        let content = self.content();
+        let mut refs: Vec<ItemRef> = self
+            .graph()
+            .published
+            .iter()
+            .copied()
+            .filter(|&i| content.items[i].kind == kind)
+            .collect();
+        refs.sort_by(|&a, &b| {
+            let (ia, ib) = (&content.items[a], &content.items[b]);
+            let weight = |i: &crate::content::Item| match i.details {
+                Details::Page { weight } => weight,
+                _ => 0,
+            };
+            (weight(ia), &ia.id).cmp(&(weight(ib), &ib.id))
+        });
+        refs
+    }
+
+    fn home(&self) -> Page {
+        let mut vars = tera::Context::new();
+        vars.insert("intro", &self.home.map(|r| r.html.as_str()).unwrap_or(""));
+        let sections: Vec<serde_json::Value> = Kind::ALL
+            .iter()
+            .map(|&k| {
+                serde_json::json!({
+                    "title": k.label(),
+                    "url": format!("{}/", k.dir()),
+                    "count": self.published_of(k).len(),
+                })
+            })
+            .collect();
+        vars.insert("sections", &sections);
+        let today = self.options.today;
+        let mut upcoming = Vec::new();
+        if let Some((s, schedule)) = self.content().schedules.iter().enumerate().next_back() {
+            let mut events: Vec<usize> = (0..schedule.events.len())
+                .filter(|&e| schedule.events[e].when.last_day() >= today)
+                .collect();
+            events.sort_by_key(|&e| (schedule.events[e].when.first_day(), e));
+            upcoming = events
+                .into_iter()
+                .take(8)
+                .map(|e| self.views.event((s, e)))
+                .collect();
+        }
+        vars.insert("upcoming", &upcoming);
+        vars.insert("today", &today.japanese());
+        Page {
+            url: String::new(),
+            template: "index.html",
+            title: self.content().site.title.clone(),
+            breadcrumbs: Vec::new(),
+            section: "home",
+            vars,
+        }
+    }
+
+    fn list(&self, kind: Kind) -> Page {
+        let content = self.content();
+        let refs = self.published_of(kind);
+        let mut groups: Vec<(String, String, Vec<LinkView>)> = Vec::new();
+        match kind {
+            Kind::Survey => {
+                for cat in Category::ALL {
+                    let items = refs
+                        .iter()
+                        .filter(|&&i| matches!(content.items[i].details, Details::Survey { category, .. } if category == cat))
+                        .map(|&i| self.views.link(i))
+                        .collect();
+                    groups.push((cat.key().into(), cat.label().into(), items));
+                }
+            }
+            Kind::Roadmap => {
+                let mut by_program: BTreeMap<&str, Vec<ItemRef>> = BTreeMap::new();
+                for &i in &refs {
+                    if let Details::Roadmap { program, .. } = &content.items[i].details {
+                        by_program.entry(program.as_str()).or_default().push(i);
+                    }
+                }
+                // Programs in the order site.yaml lists them, then any others.
+                let mut order: Vec<&str> =
+                    content.site.programs.keys().map(String::as_str).collect();
+                order.retain(|p| by_program.contains_key(p));
+                order.extend(
+                    by_program
+                        .keys()
+                        .filter(|p| !content.site.programs.contains_key(**p)),
+                );
+                for program in order {
+                    let mut items = by_program[program].clone();
+                    items.sort_by_key(|&i| match &content.items[i].details {
+                        Details::Roadmap { number, .. } => (
+                            number.is_none(),
+                            number.clone(),
+                            content.items[i].id.clone(),
+                        ),
+                        _ => (true, None, String::new()),
+                    });
+                    groups.push((
+                        urls::slug_segment(program),
+                        self.views.program_title(program),
+                        items.into_iter().map(|i| self.views.link(i)).collect(),
+                    ));
+                }
+            }
+            Kind::Law | Kind::Page => {
+                groups.push((
+                    String::new(),
+                    String::new(),
+                    refs.iter().map(|&i| self.views.link(i)).collect(),
+                ));
+            }
+        }
+        let groups: Vec<serde_json::Value> = groups
+            .into_iter()
+            .filter(|(_, _, items)| !items.is_empty())
+            .map(|(id, title, items)| serde_json::json!({"id": id, "title": title, "items": items}))
+            .collect();
+        let mut vars = tera::Context::new();
+        vars.insert("groups", &groups);
+        vars.insert("kind", kind.dir());
+        Page {
+            url: format!("{}/", kind.dir()),
+            template: "list.html",
+            title: kind.label().to_string(),
+            breadcrumbs: Vec::new(),
+            section: kind.dir(),
+            vars,
+        }
+    }
+
+    fn tags_index(&self) -> Page {
+        let tags: Vec<serde_json::Value> = self
+            .graph()
+            .tags
+            .iter()
+            .map(|(t, items)| serde_json::json!({"name": t, "url": views::tag_url(t), "count": items.len()}))
+            .collect();
+        let mut vars = tera::Context::new();
+        vars.insert("tags", &tags);
+        Page {
+            url: "tags/".into(),
+            template: "tags.html",
+            title: "キーワード一覧".into(),
+            breadcrumbs: Vec::new(),
+            section: "tags",
+            vars,
+        }
+    }
+
+    fn tag(&self, tag: &str, items: &[ItemRef]) -> Page {
+        let mut vars = tera::Context::new();
+        let links: Vec<LinkView> = items.iter().map(|&i| self.views.link(i)).collect();
+        vars.insert("tag", tag);
+        vars.insert("items", &links);
+        Page {
+            url: views::tag_url(tag),
+            template: "tag.html",
+            title: format!("キーワード「{tag}」"),
+            breadcrumbs: vec![("キーワード一覧".into(), "tags/".into())],
+            section: "tags",
+            vars,
+        }
+    }
+
+    fn schedule(&self, s: usize, as_index: bool) -> Page {
+        let schedule = &self.content().schedules[s];
+        let table = schedule::table(&self.views, s);
+        let mut vars = tera::Context::new();
+        vars.insert("schedule", &table);
+        let others: Vec<serde_json::Value> = self
+            .content()
+            .schedules
+            .iter()
+            .map(|o| serde_json::json!({"label": crate::calendar::fiscal_year_label(o.fiscal_year), "url": format!("schedule/{}/", o.fiscal_year)}))
+            .collect();
+        vars.insert("years", &others);
+        let url = if as_index {
+            "schedule/".to_string()
+        } else {
+            format!("schedule/{}/", schedule.fiscal_year)
+        };
+        Page {
+            url,
+            template: "schedule.html",
+            title: table.title.clone(),
+            breadcrumbs: if as_index {
+                Vec::new()
+            } else {
+                vec![("事業計画".into(), "schedule/".into())]
+            },
+            section: "schedule",
+            vars,
+        }
+    }
+
+    fn contacts(&self) -> Page {
+        let rows = &self.content().contacts.rows;
+        let mut offices: Vec<(String, Vec<views::ContactView>)> = Vec::new();
+        for c in 0..rows.len() {
+            let view = self.views.contact(c);
+            match offices.iter_mut().find(|(o, _)| *o == view.office) {
+                Some((_, list)) => list.push(view),
+                None => offices.push((view.office.clone(), vec![view])),
+            }
+        }
+        let offices: Vec<serde_json::Value> = offices
+            .into_iter()
+            .map(|(office, rows)| serde_json::json!({"office": office, "id": urls::slug_segment(&office), "rows": rows}))
+            .collect();
+        let mut vars = tera::Context::new();
+        vars.insert("offices", &offices);
+        Page {
+            url: "contacts/".into(),
+            template: "contacts.html",
+            title: "施策照会先一覧".into(),
+            breadcrumbs: Vec::new(),
+            section: "contacts",
+            vars,
+        }
+    }
+}
+
+/// Renders one page with the shared variables; errors name the template and the page.
+pub fn render_page(
+    tera: &tera::Tera,
+    shared: &tera::Context,
+    page: Page,
+) -> Result<(String, String), Diagnostic> {
+    let mut ctx = shared.clone();
+    ctx.extend(page.vars);
+    ctx.insert("root", &urls::root_prefix(&page.url));
+    ctx.insert("page_url", &page.url);
+    ctx.insert("page_title", &page.title);
+    ctx.insert("section", page.section);
+    let crumbs: Vec<serde_json::Value> = page
+        .breadcrumbs
+        .iter()
+        .map(|(t, u)| serde_json::json!({"title": t, "url": u}))
+        .collect();
+    ctx.insert("breadcrumbs", &crumbs);
+    match tera.render(page.template, &ctx) {
+        Ok(html) => Ok((page.url, html)),
+        Err(e) => Err(Diagnostic::error(
+            "E031",
+            format!("themes/…/templates/{}", page.template),
+            format!("rendering the page `/{}` failed: {}", page.url, error_chain(&e)),
+        )
+        .with_hint("the template uses a variable the page does not have, or has a logic error; see themes/default/README.md for the variables")),
+    }
+}

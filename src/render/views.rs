@@ -1,0 +1,369 @@
+//! What templates see: small, documented views of the graph (themes/default/README.md
+//! lists every field). URLs in views are root-relative; templates prefix `root`.
+
+use crate::calendar::{Date, When};
+use crate::content::{Contact, Content, Details, Event, Item, Kind};
+use crate::render::markdown::Rendered;
+use crate::resolve::{EventRef, Graph, ItemRef};
+use crate::urls;
+use serde::Serialize;
+
+/// Which personal data may leave the building.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Profile {
+    /// For the intranet: contact persons are shown.
+    Intranet,
+    /// For the open web: no person's name is written to any output file.
+    Public,
+}
+
+#[derive(Serialize, Clone)]
+pub struct LinkView {
+    pub title: String,
+    pub url: String,
+    pub kind: &'static str,
+    pub kind_label: &'static str,
+    pub summary: Option<String>,
+}
+
+#[derive(Serialize, Clone)]
+pub struct ContactView {
+    pub id: String,
+    pub topic: String,
+    pub office: String,
+    pub section: String,
+    /// Absent in the public profile.
+    pub person: Option<String>,
+    pub extension: String,
+    pub pages: Option<String>,
+    pub users: Vec<LinkView>,
+}
+
+#[derive(Serialize, Clone)]
+pub struct EventView {
+    pub when: String,
+    pub when_western: String,
+    pub first_day: String,
+    pub last_day: String,
+    pub title: String,
+    pub tracks: Vec<String>,
+    pub track_titles: Vec<String>,
+    pub kind: Option<&'static str>,
+    pub kind_label: Option<&'static str>,
+    pub local_government: bool,
+    pub survey: Option<LinkView>,
+}
+
+#[derive(Serialize)]
+pub struct HeadingView {
+    pub level: u8,
+    pub id: String,
+    pub text: String,
+}
+
+#[derive(Serialize)]
+pub struct TagView {
+    pub name: String,
+    pub url: String,
+}
+
+#[derive(Serialize)]
+pub struct RouteView {
+    pub name: Option<String>,
+    pub steps: Vec<Vec<String>>,
+}
+
+#[derive(Serialize)]
+pub struct SurveyView {
+    pub category: &'static str,
+    pub category_label: &'static str,
+    pub frequency: String,
+    pub methods: Vec<&'static str>,
+    pub routes: Vec<RouteView>,
+    pub local_government: bool,
+    pub uses: Vec<String>,
+    pub laws: Vec<LinkView>,
+    pub roadmap: Vec<LinkView>,
+    pub events: Vec<EventView>,
+}
+
+#[derive(Serialize)]
+pub struct LawView {
+    pub short_title: Option<String>,
+    pub status: Option<&'static str>,
+    pub effective: Option<String>,
+    pub amends: Vec<LinkView>,
+    pub amended_by: Vec<LinkView>,
+    pub enables: Vec<LinkView>,
+}
+
+#[derive(Serialize)]
+pub struct MilestoneView {
+    pub label: String,
+    pub start: String,
+    pub end: Option<String>,
+    pub state: Option<&'static str>,
+    pub state_label: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+pub struct RoadmapView {
+    pub program: String,
+    pub program_title: String,
+    pub program_url: String,
+    pub number: Option<String>,
+    pub milestones: Vec<MilestoneView>,
+    pub laws: Vec<LinkView>,
+}
+
+#[derive(Serialize)]
+pub struct ItemView {
+    pub kind: &'static str,
+    pub kind_label: &'static str,
+    pub id: String,
+    pub url: String,
+    pub title: String,
+    pub summary: Option<String>,
+    pub updated: Option<String>,
+    pub updated_ja: Option<String>,
+    pub tags: Vec<TagView>,
+    pub content: String,
+    pub toc: Vec<HeadingView>,
+    pub contacts: Vec<ContactView>,
+    pub related: Vec<LinkView>,
+    pub backlinks: Vec<LinkView>,
+    pub survey: Option<SurveyView>,
+    pub law: Option<LawView>,
+    pub roadmap: Option<RoadmapView>,
+    pub source: String,
+}
+
+/// Builds views; holds what every view needs.
+pub struct Views<'a> {
+    pub content: &'a Content,
+    pub graph: &'a Graph,
+    pub bodies: &'a [Rendered],
+    pub profile: Profile,
+}
+
+pub fn tag_url(tag: &str) -> String {
+    format!("tags/{}/", urls::slug_segment(tag))
+}
+
+pub fn program_url(program: &str) -> String {
+    format!("roadmap/#{}", urls::slug_segment(program))
+}
+
+impl<'a> Views<'a> {
+    fn item(&self, i: ItemRef) -> &'a Item {
+        &self.content.items[i]
+    }
+
+    pub fn link(&self, i: ItemRef) -> LinkView {
+        let item = self.item(i);
+        LinkView {
+            title: item.common.title.clone(),
+            url: urls::item_url(item.kind, &item.id),
+            kind: item.kind.dir(),
+            kind_label: item.kind.label(),
+            summary: item.common.summary.clone(),
+        }
+    }
+
+    fn links(&self, refs: impl IntoIterator<Item = ItemRef>) -> Vec<LinkView> {
+        refs.into_iter().map(|i| self.link(i)).collect()
+    }
+
+    pub fn program_title(&self, program: &str) -> String {
+        self.content
+            .site
+            .programs
+            .get(program)
+            .cloned()
+            .unwrap_or_else(|| program.to_string())
+    }
+
+    pub fn contact(&self, c: usize) -> ContactView {
+        let row: &Contact = &self.content.contacts.rows[c];
+        ContactView {
+            id: row.id.value.clone(),
+            topic: row.topic.clone(),
+            office: row.office.clone(),
+            section: row.section.clone(),
+            person: match self.profile {
+                Profile::Intranet => row.person.clone(),
+                Profile::Public => None,
+            },
+            extension: row.extension.clone(),
+            pages: row.pages.clone(),
+            users: self.links(self.graph.contact_users[c].iter().copied()),
+        }
+    }
+
+    pub fn event(&self, (s, e): EventRef) -> EventView {
+        let schedule = &self.content.schedules[s];
+        let event: &Event = &schedule.events[e];
+        let track_titles = event
+            .tracks
+            .iter()
+            .filter_map(|t| schedule.tracks.iter().find(|tr| tr.id == t.value.trim()))
+            .map(|t| t.title.clone())
+            .collect();
+        EventView {
+            when: event.when.japanese(),
+            when_western: event.when.western_label(),
+            first_day: event.when.first_day().to_string(),
+            last_day: event.when.last_day().to_string(),
+            title: event.title.clone(),
+            tracks: event
+                .tracks
+                .iter()
+                .map(|t| t.value.trim().to_string())
+                .collect(),
+            track_titles,
+            kind: event.kind.map(|k| k.key()),
+            kind_label: event.kind.map(|k| k.label()),
+            local_government: event.local_government,
+            survey: self.graph.event_survey.get(&(s, e)).map(|&i| self.link(i)),
+        }
+    }
+
+    pub fn item_view(&self, i: ItemRef) -> ItemView {
+        let item = self.item(i);
+        let g = self.graph;
+        let body = &self.bodies[i];
+        let mut view = ItemView {
+            kind: item.kind.dir(),
+            kind_label: item.kind.label(),
+            id: item.id.clone(),
+            url: urls::item_url(item.kind, &item.id),
+            title: item.common.title.clone(),
+            summary: item.common.summary.clone(),
+            updated: item.common.updated.map(|d| d.to_string()),
+            updated_ja: item.common.updated.map(Date::japanese),
+            tags: unique_tags(item)
+                .into_iter()
+                .map(|t| TagView {
+                    url: tag_url(&t),
+                    name: t,
+                })
+                .collect(),
+            content: body.html.clone(),
+            toc: body
+                .headings
+                .iter()
+                .filter(|h| h.level <= 3)
+                .map(|h| HeadingView {
+                    level: h.level,
+                    id: h.id.clone(),
+                    text: h.text.clone(),
+                })
+                .collect(),
+            contacts: g.contacts[i].iter().map(|&c| self.contact(c)).collect(),
+            related: self.links(g.related[i].iter().copied()),
+            backlinks: self.links(g.backlinks[i].iter().copied()),
+            survey: None,
+            law: None,
+            roadmap: None,
+            source: item.source.path.to_string_lossy().into_owned(),
+        };
+        match &item.details {
+            Details::Survey {
+                category,
+                frequency,
+                methods,
+                routes,
+                local_government,
+                uses,
+                ..
+            } => {
+                let mut events = g.events[i].clone();
+                events.sort_by_key(|&(s, e)| {
+                    let w: &When = &self.content.schedules[s].events[e].when;
+                    (w.first_day(), s, e)
+                });
+                view.survey = Some(SurveyView {
+                    category: category.key(),
+                    category_label: category.label(),
+                    frequency: frequency.clone(),
+                    methods: methods.iter().map(|m| m.label()).collect(),
+                    routes: routes
+                        .iter()
+                        .map(|r| RouteView {
+                            name: r.name.clone(),
+                            steps: r.path.clone(),
+                        })
+                        .collect(),
+                    local_government: *local_government,
+                    uses: uses.clone(),
+                    laws: self.links(g.laws[i].iter().copied()),
+                    roadmap: self.links(g.roadmap[i].iter().copied()),
+                    events: events.into_iter().map(|e| self.event(e)).collect(),
+                });
+            }
+            Details::Law {
+                short_title,
+                status,
+                effective,
+                ..
+            } => {
+                let amended_by = g.backlinks[i]
+                    .iter()
+                    .copied()
+                    .filter(|&b| g.amends[b].contains(&i))
+                    .collect::<Vec<_>>();
+                let enables = g.backlinks[i]
+                    .iter()
+                    .copied()
+                    .filter(|&b| self.item(b).kind == Kind::Roadmap && g.laws[b].contains(&i))
+                    .collect::<Vec<_>>();
+                view.law = Some(LawView {
+                    short_title: short_title.clone(),
+                    status: status.map(|s| s.label()),
+                    effective: effective.map(|w| w.japanese()),
+                    amends: self.links(g.amends[i].iter().copied()),
+                    amended_by: self.links(amended_by),
+                    enables: self.links(enables),
+                });
+            }
+            Details::Roadmap {
+                program,
+                number,
+                milestones,
+                ..
+            } => {
+                view.roadmap = Some(RoadmapView {
+                    program: program.clone(),
+                    program_title: self.program_title(program),
+                    program_url: program_url(program),
+                    number: number.clone(),
+                    milestones: milestones
+                        .iter()
+                        .map(|m| MilestoneView {
+                            label: m.label.clone(),
+                            start: m.start.japanese(),
+                            end: m.end.map(|e| e.japanese()),
+                            state: m.state.map(|s| s.key()),
+                            state_label: m.state.map(|s| s.label()),
+                        })
+                        .collect(),
+                    laws: self.links(g.laws[i].iter().copied()),
+                });
+            }
+            Details::Page { .. } => {}
+        }
+        view
+    }
+}
+
+fn unique_tags(item: &Item) -> Vec<String> {
+    let mut tags: Vec<String> = Vec::new();
+    for t in &item.common.tags {
+        let t = t.value.trim().to_string();
+        if !tags.contains(&t) {
+            tags.push(t);
+        }
+    }
+    tags
+}

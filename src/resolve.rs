@@ -1,0 +1,521 @@
+//! Stage 2, resolving: turns ids and body links into edges of one site graph (items,
+//! contacts, schedule events, tags, backlinks) and reports every reference that does not
+//! hold. Rendering only reads the graph.
+
+use crate::content::{Content, Details, Item, Kind, Spanned};
+use crate::diagnostics::{closest, Diagnostic, Diagnostics};
+use crate::render::markdown::{LinkTarget, Rendered};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+/// A reference from one item to another, by position in `Content::items`.
+pub type ItemRef = usize;
+
+/// An event of a schedule, by (schedule, event) position.
+pub type EventRef = (usize, usize);
+
+#[derive(Debug, Default)]
+pub struct Graph {
+    /// Items that are published (not drafts), in output order.
+    pub published: Vec<ItemRef>,
+    pub by_id: HashMap<(Kind, String), ItemRef>,
+    /// Outgoing front-matter references of each item, resolved, in written order.
+    pub related: Vec<Vec<ItemRef>>,
+    pub laws: Vec<Vec<ItemRef>>,
+    pub roadmap: Vec<Vec<ItemRef>>,
+    pub amends: Vec<Vec<ItemRef>>,
+    pub contacts: Vec<Vec<usize>>,
+    /// Every item that links to each item, from front matter or from its body.
+    pub backlinks: Vec<BTreeSet<ItemRef>>,
+    /// Every item naming each contact row.
+    pub contact_users: Vec<BTreeSet<ItemRef>>,
+    /// Schedule events of each survey.
+    pub events: Vec<Vec<EventRef>>,
+    /// The survey each event belongs to, if any.
+    pub event_survey: HashMap<EventRef, ItemRef>,
+    /// Items by tag, tags in sorted order.
+    pub tags: BTreeMap<String, Vec<ItemRef>>,
+}
+
+struct Resolver<'a> {
+    content: &'a Content,
+    by_id: HashMap<(Kind, String), ItemRef>,
+    by_path: HashMap<&'a Path, ItemRef>,
+    diags: Diagnostics,
+}
+
+impl Resolver<'_> {
+    fn item_diag(
+        &self,
+        item: &Item,
+        code: &'static str,
+        at: &Spanned<String>,
+        message: String,
+        hint: Option<String>,
+    ) -> Diagnostic {
+        let source = item.source.lines.line(&item.source.text, at.line);
+        let mut d = Diagnostic::error(code, &item.source.path, message)
+            .at(at.line, at.column, at.value.chars().count())
+            .with_source_line(source);
+        d.hint = hint;
+        d
+    }
+
+    fn ids_of(&self, kind: Kind) -> impl Iterator<Item = &str> {
+        self.content
+            .items
+            .iter()
+            .filter(move |i| i.kind == kind && !i.common.draft)
+            .map(|i| i.id.as_str())
+    }
+
+    /// Resolves `id` of `kind` written in `from`'s field `field`.
+    fn reference(
+        &mut self,
+        from: ItemRef,
+        kind: Kind,
+        field: &str,
+        at: &Spanned<String>,
+    ) -> Option<ItemRef> {
+        let item = &self.content.items[from];
+        let id = at.value.trim();
+        match self.by_id.get(&(kind, id.to_string())) {
+            Some(&target) if self.content.items[target].common.draft => {
+                let d = self.item_diag(
+                    item,
+                    "E018",
+                    at,
+                    format!("`{field}` refers to `{id}`, which is a draft (draft: true) and is not published"),
+                    Some(format!("publish {} first, or remove the reference", self.content.items[target].source.path.display())),
+                );
+                self.diags.push(d);
+                None
+            }
+            Some(&target) => Some(target),
+            None => {
+                let hint = match closest(id, self.ids_of(kind)) {
+                    Some(near) => format!("did you mean `{near}`?"),
+                    None => format!(
+                        "the ids of {} are the file names in content/{}/",
+                        kind.label(),
+                        kind.dir()
+                    ),
+                };
+                let d = self.item_diag(
+                    item,
+                    "E017",
+                    at,
+                    format!(
+                        "`{field}` refers to {} `{id}`, which does not exist",
+                        kind.dir().trim_end_matches('s')
+                    ),
+                    Some(hint),
+                );
+                self.diags.push(d);
+                None
+            }
+        }
+    }
+
+    fn references(
+        &mut self,
+        from: ItemRef,
+        kind: Kind,
+        field: &str,
+        list: &[Spanned<String>],
+    ) -> Vec<ItemRef> {
+        list.iter()
+            .filter_map(|at| self.reference(from, kind, field, at))
+            .collect()
+    }
+
+    /// `related` entries are `kind/id`.
+    fn related(&mut self, from: ItemRef) -> Vec<ItemRef> {
+        let item = &self.content.items[from];
+        let mut out = Vec::new();
+        for at in &item.common.related {
+            let text = at.value.trim();
+            let kind = text
+                .split_once('/')
+                .and_then(|(dir, _)| Kind::from_dir(dir));
+            match (kind, text.split_once('/')) {
+                (Some(kind), Some((_, id))) => {
+                    let spanned = Spanned {
+                        value: id.to_string(),
+                        line: at.line,
+                        column: at.column + text.find('/').map_or(0, |p| p + 1),
+                    };
+                    out.extend(self.reference(from, kind, "related", &spanned));
+                }
+                _ => {
+                    let d = self.item_diag(
+                        item,
+                        "E019",
+                        at,
+                        format!("`related` entry `{text}` must be written as kind/id"),
+                        Some("e.g. `laws/tokei-ho`, `surveys/jinko-dotai`, `roadmap/...`, `pages/...`".into()),
+                    );
+                    self.diags.push(d);
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Builds the graph. `bodies[i]` is the rendered body of `content.items[i]`.
+pub fn resolve(content: &Content, bodies: &[Rendered]) -> (Graph, Diagnostics) {
+    let mut r = Resolver {
+        content,
+        by_id: HashMap::new(),
+        by_path: HashMap::new(),
+        diags: Diagnostics::default(),
+    };
+    let n = content.items.len();
+    let mut g = Graph {
+        related: vec![Vec::new(); n],
+        laws: vec![Vec::new(); n],
+        roadmap: vec![Vec::new(); n],
+        amends: vec![Vec::new(); n],
+        contacts: vec![Vec::new(); n],
+        backlinks: vec![BTreeSet::new(); n],
+        contact_users: vec![BTreeSet::new(); content.contacts.rows.len()],
+        events: vec![Vec::new(); n],
+        ..Graph::default()
+    };
+
+    // Ids: unique within a kind, also ignoring case (two files differing only in case
+    // collide on Windows and macOS checkouts).
+    let mut seen: HashMap<(Kind, String), ItemRef> = HashMap::new();
+    for (i, item) in content.items.iter().enumerate() {
+        let key = (item.kind, item.id.to_lowercase());
+        if let Some(&first) = seen.get(&key) {
+            let other = &content.items[first].source.path;
+            r.diags.push(
+                Diagnostic::error(
+                    "E014",
+                    &item.source.path,
+                    format!(
+                        "duplicate id `{}`: {} already uses it",
+                        item.id,
+                        other.display()
+                    ),
+                )
+                .with_hint("ids must be unique within a kind; rename one of the two files"),
+            );
+            continue;
+        }
+        seen.insert(key, i);
+        r.by_id.insert((item.kind, item.id.clone()), i);
+        r.by_path.insert(item.source.path.as_path(), i);
+    }
+
+    let contact_index: HashMap<&str, usize> = content
+        .contacts
+        .rows
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.id.value.as_str(), i))
+        .collect();
+    check_contact_ids(content, &mut r.diags);
+
+    for (i, item) in content.items.iter().enumerate() {
+        if item.common.draft {
+            continue;
+        }
+        g.related[i] = r.related(i);
+        match &item.details {
+            Details::Survey { laws, roadmap, .. } => {
+                g.laws[i] = r.references(i, Kind::Law, "laws", laws);
+                g.roadmap[i] = r.references(i, Kind::Roadmap, "roadmap", roadmap);
+            }
+            Details::Law { amends, .. } => {
+                g.amends[i] = r.references(i, Kind::Law, "amends", amends)
+            }
+            Details::Roadmap { laws, .. } => g.laws[i] = r.references(i, Kind::Law, "laws", laws),
+            Details::Page { .. } => {}
+        }
+        for at in &item.common.contacts {
+            match contact_index.get(at.value.trim()) {
+                Some(&c) => {
+                    g.contacts[i].push(c);
+                    g.contact_users[c].insert(i);
+                }
+                None => {
+                    let hint = closest(at.value.trim(), contact_index.keys().copied())
+                        .map(|near| format!("did you mean `{near}`?"))
+                        .unwrap_or_else(|| {
+                            "contact ids are the `id:` fields of content/contacts.yaml".into()
+                        });
+                    let d = r.item_diag(item, "E017", at, format!("`contacts` refers to contact `{}`, which does not exist in contacts.yaml", at.value.trim()), Some(hint));
+                    r.diags.push(d);
+                }
+            }
+        }
+        if !item.common.tags.is_empty() {
+            let mut tags: BTreeSet<&str> = BTreeSet::new();
+            for t in &item.common.tags {
+                tags.insert(t.value.trim());
+            }
+            for t in tags {
+                g.tags.entry(t.to_string()).or_default().push(i);
+            }
+        }
+    }
+
+    // Front-matter edges, both ways.
+    for i in 0..n {
+        let outgoing: Vec<ItemRef> = g.related[i]
+            .iter()
+            .chain(&g.laws[i])
+            .chain(&g.roadmap[i])
+            .chain(&g.amends[i])
+            .copied()
+            .collect();
+        for t in outgoing {
+            if t != i {
+                g.backlinks[t].insert(i);
+            }
+        }
+    }
+
+    // Body links: the file must exist, be published, and hold the anchor.
+    for (i, body) in bodies.iter().enumerate() {
+        let item = &content.items[i];
+        if item.common.draft {
+            continue;
+        }
+        for link in &body.links {
+            let at = Spanned {
+                value: link.written.clone(),
+                line: link.line,
+                column: link.column,
+            };
+            match &link.target {
+                LinkTarget::Anchor(anchor) => {
+                    if !body.headings.iter().any(|h| &h.id == anchor) && !anchor.is_empty() {
+                        let d = r.item_diag(
+                            item,
+                            "E020",
+                            &at,
+                            format!("no heading on this page has the anchor `#{anchor}`"),
+                            anchor_hint(anchor, body),
+                        );
+                        r.diags.push(d);
+                    }
+                }
+                LinkTarget::File(path, anchor) => {
+                    if let Some(&t) = r.by_path.get(path.as_path()) {
+                        if content.items[t].common.draft {
+                            let d = r.item_diag(
+                                item,
+                                "E018",
+                                &at,
+                                format!(
+                                    "the link goes to {}, which is a draft and is not published",
+                                    path.display()
+                                ),
+                                None,
+                            );
+                            r.diags.push(d);
+                            continue;
+                        }
+                        if let Some(anchor) = anchor.as_ref().filter(|a| !a.is_empty()) {
+                            if !bodies[t].headings.iter().any(|h| &h.id == anchor) {
+                                let d = r.item_diag(
+                                    item,
+                                    "E020",
+                                    &at,
+                                    format!(
+                                        "{} has no heading with the anchor `#{anchor}`",
+                                        path.display()
+                                    ),
+                                    anchor_hint(anchor, &bodies[t]),
+                                );
+                                r.diags.push(d);
+                            }
+                        }
+                        if t != i {
+                            g.backlinks[t].insert(i);
+                        }
+                    } else if !target_exists(content, path) {
+                        let hint = closest_path(content, path);
+                        let d = r.item_diag(
+                            item,
+                            "E017",
+                            &at,
+                            format!("the link goes to {}, which does not exist", path.display()),
+                            hint,
+                        );
+                        r.diags.push(d);
+                    }
+                }
+            }
+        }
+    }
+
+    // Schedule events point at surveys.
+    for (s, schedule) in content.schedules.iter().enumerate() {
+        let track_ids: Vec<&str> = schedule.tracks.iter().map(|t| t.id.as_str()).collect();
+        for (e, event) in schedule.events.iter().enumerate() {
+            for track in &event.tracks {
+                if !track_ids.contains(&track.value.trim()) {
+                    let hint = closest(track.value.trim(), track_ids.iter().copied()).map_or_else(
+                        || format!("tracks: {}", track_ids.join(", ")),
+                        |n| format!("did you mean `{n}`? tracks: {}", track_ids.join(", ")),
+                    );
+                    r.diags.push(data_diag(
+                        &schedule.path,
+                        &schedule.text,
+                        "E017",
+                        track,
+                        format!(
+                            "`track` `{}` is not one of the schedule's tracks",
+                            track.value.trim()
+                        ),
+                        Some(hint),
+                    ));
+                }
+            }
+            if let Some(survey) = &event.survey {
+                let id = survey.value.trim();
+                match r.by_id.get(&(Kind::Survey, id.to_string())) {
+                    Some(&t) if !content.items[t].common.draft => {
+                        g.events[t].push((s, e));
+                        g.event_survey.insert((s, e), t);
+                    }
+                    found => {
+                        let (message, hint) = if found.is_some() {
+                            (format!("`survey` refers to `{id}`, which is a draft"), None)
+                        } else {
+                            (
+                                format!("`survey` refers to survey `{id}`, which does not exist"),
+                                closest(id, r.ids_of(Kind::Survey))
+                                    .map(|n| format!("did you mean `{n}`?")),
+                            )
+                        };
+                        let code = if found.is_some() { "E018" } else { "E017" };
+                        r.diags.push(data_diag(
+                            &schedule.path,
+                            &schedule.text,
+                            code,
+                            survey,
+                            message,
+                            hint,
+                        ));
+                    }
+                }
+            }
+        }
+    }
+
+    // A contact row nobody names is probably stale.
+    if let Some((path, text)) = &content.contacts_source {
+        for (c, users) in g.contact_users.iter().enumerate() {
+            if users.is_empty() {
+                let id = &content.contacts.rows[c].id;
+                let mut d = data_diag(
+                    path,
+                    text,
+                    "W003",
+                    id,
+                    format!("contact `{}` is not referenced by any page", id.value),
+                    Some(
+                        "add it to the `contacts:` of the pages it answers for, or remove the row"
+                            .into(),
+                    ),
+                );
+                d.severity = crate::diagnostics::Severity::Warning;
+                r.diags.push(d);
+            }
+        }
+    }
+
+    g.published = (0..n).filter(|&i| !content.items[i].common.draft).collect();
+    g.by_id = r.by_id;
+    (g, r.diags)
+}
+
+fn check_contact_ids(content: &Content, diags: &mut Diagnostics) {
+    let Some((path, text)) = &content.contacts_source else {
+        return;
+    };
+    let mut seen = BTreeSet::new();
+    for c in &content.contacts.rows {
+        let id = c.id.value.trim();
+        if !crate::content::is_valid_id(id) {
+            diags.push(data_diag(
+                path,
+                text,
+                "E013",
+                &c.id,
+                format!("`{id}` is not a valid contact id"),
+                Some("ids are lower-case ASCII words joined by `-`".into()),
+            ));
+        }
+        if !seen.insert(id.to_lowercase()) {
+            diags.push(data_diag(
+                path,
+                text,
+                "E014",
+                &c.id,
+                format!("duplicate contact id `{id}`"),
+                Some("each row needs its own id".into()),
+            ));
+        }
+    }
+}
+
+fn data_diag(
+    path: &Path,
+    text: &str,
+    code: &'static str,
+    at: &Spanned<String>,
+    message: String,
+    hint: Option<String>,
+) -> Diagnostic {
+    let source = text
+        .split('\n')
+        .nth(at.line.saturating_sub(1))
+        .unwrap_or("");
+    let mut d = Diagnostic::error(code, path, message)
+        .at(at.line, at.column, at.value.chars().count())
+        .with_source_line(source);
+    d.hint = hint;
+    d
+}
+
+fn anchor_hint(anchor: &str, body: &Rendered) -> Option<String> {
+    match closest(anchor, body.headings.iter().map(|h| h.id.as_str())) {
+        Some(near) => Some(format!("did you mean `#{near}`?")),
+        None if body.headings.is_empty() => Some("the page has no headings".into()),
+        None => Some(format!(
+            "anchors there: {}",
+            body.headings
+                .iter()
+                .map(|h| format!("#{}", h.id))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+    }
+}
+
+fn target_exists(content: &Content, path: &Path) -> bool {
+    content.assets.iter().any(|a| a == path)
+        || (path.as_os_str() == "_index.md" && content.home.is_some())
+}
+
+fn closest_path(content: &Content, path: &Path) -> Option<String> {
+    let wanted = path.to_string_lossy();
+    let candidates: Vec<PathBuf> = content
+        .items
+        .iter()
+        .map(|i| i.source.path.clone())
+        .chain(content.assets.iter().cloned())
+        .collect();
+    let names: Vec<String> = candidates
+        .iter()
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect();
+    closest(&wanted, names.iter().map(String::as_str)).map(|near| format!("did you mean {near}?"))
+}

@@ -1,0 +1,174 @@
+//! Where each thing lives in the output, and relative links between output pages, so the
+//! site works under any sub-path of a server. URLs here are root-relative without a
+//! leading slash: `""` is the home page, `"surveys/jinko-dotai/"` a survey.
+
+use crate::content::Kind;
+use std::path::{Component, Path, PathBuf};
+
+pub fn item_url(kind: Kind, id: &str) -> String {
+    format!("{}/{}/", kind.dir(), id)
+}
+
+/// The output URL of a content file: Markdown items become pages, other files keep their
+/// place.
+pub fn source_url(rel: &Path) -> String {
+    let text = rel.to_string_lossy().replace('\\', "/");
+    if text == "_index.md" {
+        return String::new();
+    }
+    if let Some(without_ext) = text.strip_suffix(".md") {
+        let mut parts = without_ext.split('/');
+        let dir = parts.next().unwrap_or("");
+        let id = without_ext.rsplit('/').next().unwrap_or("");
+        if let Some(kind) = Kind::from_dir(dir) {
+            return item_url(kind, id);
+        }
+    }
+    encode_path(&text)
+}
+
+/// `../` once per folder level of `url`: the way back to the site root.
+pub fn root_prefix(url: &str) -> String {
+    let depth = url.matches('/').count();
+    "../".repeat(depth)
+}
+
+/// A link from the page at `from` to `to`, both root-relative URLs.
+pub fn relative(from: &str, to: &str) -> String {
+    let from_dir = &from[..from.rfind('/').map_or(0, |i| i + 1)];
+    let mut from_parts: Vec<&str> = from_dir.split('/').filter(|s| !s.is_empty()).collect();
+    let mut to_parts: Vec<&str> = to.split('/').collect();
+    // Drop the common leading folders.
+    while !from_parts.is_empty() && to_parts.len() > 1 && from_parts[0] == to_parts[0] {
+        from_parts.remove(0);
+        to_parts.remove(0);
+    }
+    let link = format!("{}{}", "../".repeat(from_parts.len()), to_parts.join("/"));
+    if link.is_empty() {
+        "./".into()
+    } else {
+        link
+    }
+}
+
+/// Resolves a relative link written in `source` (a path relative to `content/`) to a
+/// path relative to `content/`; `None` when it climbs out of `content/`.
+pub fn resolve_relative(source: &Path, link: &str) -> Option<PathBuf> {
+    let base = source.parent().unwrap_or(Path::new(""));
+    let mut out: Vec<String> = base
+        .components()
+        .filter_map(|c| match c {
+            Component::Normal(s) => Some(s.to_string_lossy().into_owned()),
+            _ => None,
+        })
+        .collect();
+    let decoded = percent_decode(link);
+    for part in decoded.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                out.pop()?;
+            }
+            p => out.push(p.to_string()),
+        }
+    }
+    Some(PathBuf::from(out.join("/")))
+}
+
+/// Percent-encodes what must not appear raw in a URL path (spaces, quotes, non-ASCII
+/// stays readable: browsers and servers handle UTF-8 paths).
+pub fn encode_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for c in path.chars() {
+        match c {
+            ' ' => out.push_str("%20"),
+            '"' => out.push_str("%22"),
+            '#' => out.push_str("%23"),
+            '%' => out.push_str("%25"),
+            '?' => out.push_str("%3F"),
+            '<' => out.push_str("%3C"),
+            '>' => out.push_str("%3E"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let Some(v) = s
+                .get(i + 1..i + 3)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+            {
+                out.push(v);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// A folder name for a free-text key such as a tag: kept readable (Japanese stays
+/// Japanese), with characters that would break a path removed.
+pub fn slug_segment(text: &str) -> String {
+    let s: String = text
+        .trim()
+        .chars()
+        .map(|c| match c {
+            '/' | '\\' | '?' | '#' | '%' | '"' | '<' | '>' | ':' | '*' | '|' | '.' => '-',
+            c if c.is_whitespace() || c.is_control() => '-',
+            c => c.to_lowercase().next().unwrap_or(c),
+        })
+        .collect();
+    let s = s.trim_matches('-').to_string();
+    if s.is_empty() {
+        "-".into()
+    } else {
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_links_between_pages() {
+        assert_eq!(relative("surveys/a/", "laws/b/"), "../../laws/b/");
+        assert_eq!(relative("surveys/a/", "surveys/b/"), "../b/");
+        assert_eq!(relative("", "laws/b/"), "laws/b/");
+        assert_eq!(relative("surveys/a/", ""), "../../");
+        assert_eq!(relative("surveys/a/", "surveys/a/"), "./");
+        assert_eq!(relative("surveys/", "surveys/a/"), "a/");
+        assert_eq!(relative("tags/医療/", "style.css"), "../../style.css");
+    }
+
+    #[test]
+    fn source_paths_map_to_pretty_urls() {
+        assert_eq!(
+            source_url(Path::new("surveys/jinko-dotai.md")),
+            "surveys/jinko-dotai/"
+        );
+        assert_eq!(source_url(Path::new("pages/sub/x.md")), "pages/x/");
+        assert_eq!(source_url(Path::new("_index.md")), "");
+        assert_eq!(source_url(Path::new("images/a b.png")), "images/a%20b.png");
+    }
+
+    #[test]
+    fn relative_resolution_refuses_to_leave_content() {
+        let src = Path::new("pages/a.md");
+        assert_eq!(
+            resolve_relative(src, "../laws/x.md"),
+            Some("laws/x.md".into())
+        );
+        assert_eq!(resolve_relative(src, "./b.md"), Some("pages/b.md".into()));
+        assert_eq!(resolve_relative(src, "../../secret.md"), None);
+    }
+}
