@@ -61,6 +61,11 @@ impl Resolver<'_> {
         d
     }
 
+    /// The file exists but failed to load; its own error is already reported.
+    fn is_unloaded(&self, kind: Kind, id: &str) -> bool {
+        self.content.unloaded.iter().any(|(k, i, _)| *k == kind && i == id)
+    }
+
     fn ids_of(&self, kind: Kind) -> impl Iterator<Item = &str> {
         self.content
             .items
@@ -92,6 +97,7 @@ impl Resolver<'_> {
                 None
             }
             Some(&target) => Some(target),
+            None if self.is_unloaded(kind, id) => None,
             None => {
                 let hint = match closest(id, self.ids_of(kind)) {
                     Some(near) => format!("did you mean `{near}`?"),
@@ -409,8 +415,9 @@ pub fn resolve(content: &Content, bodies: &[Rendered]) -> (Graph, Diagnostics) {
         }
     }
 
-    // A contact row nobody names is probably stale.
-    if let Some((path, text)) = &content.contacts_source {
+    // A contact row nobody names is probably stale; unless an item failed to load,
+    // which may be the one naming it.
+    if let (Some((path, text)), true) = (&content.contacts_source, content.unloaded.is_empty()) {
         for (c, users) in g.contact_users.iter().enumerate() {
             if users.is_empty() {
                 let id = &content.contacts.rows[c].id;
@@ -502,6 +509,7 @@ fn anchor_hint(anchor: &str, body: &Rendered) -> Option<String> {
 
 fn target_exists(content: &Content, path: &Path) -> bool {
     content.assets.iter().any(|a| a == path)
+        || content.unloaded.iter().any(|(_, _, p)| p == path)
         || (path.as_os_str() == "_index.md" && content.home.is_some())
 }
 

@@ -270,8 +270,10 @@ fn known_fields(kind: Kind) -> Vec<KnownField> {
     COMMON_FIELDS.iter().chain(own).copied().collect()
 }
 
-/// Reads the front matter of `source` as an item of `kind`. Returns the item when its
-/// required fields could be read, and every diagnostic found either way.
+/// Reads the front matter of `source` as an item of `kind`, with every diagnostic found.
+/// An item whose fields are wrong is still returned (with placeholders), so its
+/// references get checked too and the editor sees every problem at once; only a YAML
+/// syntax error leaves nothing to return.
 pub fn read(kind: Kind, id: String, source: SourceFile) -> (Option<Item>, Vec<Diagnostic>) {
     let yaml = YamlText {
         path: &source.path,
@@ -309,32 +311,29 @@ pub fn read(kind: Kind, id: String, source: SourceFile) -> (Option<Item>, Vec<Di
         tags: f.string_list("tags"),
         contacts: f.string_list("contacts"),
         related: f.string_list("related"),
-        title: title.clone().unwrap_or_default(),
+        title: title.unwrap_or_default(),
     };
     let details = match kind {
         Kind::Survey => read_survey(&mut f),
-        Kind::Law => Some(read_law(&mut f)),
+        Kind::Law => read_law(&mut f),
         Kind::Roadmap => read_roadmap(&mut f),
-        Kind::Page => Some(Details::Page {
+        Kind::Page => Details::Page {
             weight: f.integer("weight").unwrap_or(0),
-        }),
+        },
     };
     let diagnostics = std::mem::take(&mut f.diagnostics);
     drop(f);
-    let item = match (title, details) {
-        (Some(_), Some(details)) => Some(Item {
-            kind,
-            id,
-            source,
-            common,
-            details,
-        }),
-        _ => None,
+    let item = Item {
+        kind,
+        id,
+        source,
+        common,
+        details,
     };
-    (item, diagnostics)
+    (Some(item), diagnostics)
 }
 
-fn read_survey(f: &mut Fields) -> Option<Details> {
+fn read_survey(f: &mut Fields) -> Details {
     let category = f.choice("category", &Category::CHOICES, Some("統計の分野"));
     let frequency = f.string("frequency", Some("調査時期"));
     if f.get("methods").is_none() {
@@ -342,17 +341,16 @@ fn read_survey(f: &mut Fields) -> Option<Details> {
     }
     let methods = f.choice_list("methods", &Method::CHOICES);
     let routes = read_routes(f);
-    let details = Details::Survey {
-        category: category?,
-        frequency: frequency?,
+    Details::Survey {
+        category: category.unwrap_or(Category::Health),
+        frequency: frequency.unwrap_or_default(),
         methods,
         routes,
         local_government: f.bool("local_government").unwrap_or(false),
         uses: f.string_list("uses").into_iter().map(|s| s.value).collect(),
         laws: f.string_list("laws"),
         roadmap: f.string_list("roadmap"),
-    };
-    Some(details)
+    }
 }
 
 fn read_routes(f: &mut Fields) -> Vec<Route> {
@@ -450,16 +448,16 @@ fn read_law(f: &mut Fields) -> Details {
     }
 }
 
-fn read_roadmap(f: &mut Fields) -> Option<Details> {
+fn read_roadmap(f: &mut Fields) -> Details {
     let program = f.string("program", Some("工程表"));
     let number = f.string("number", None);
     let milestones = read_milestones(f);
-    Some(Details::Roadmap {
-        program: program?,
+    Details::Roadmap {
+        program: program.unwrap_or_default(),
         number,
         milestones,
         laws: f.string_list("laws"),
-    })
+    }
 }
 
 const MILESTONE_FIELDS: [KnownField; 4] = [

@@ -29,6 +29,9 @@ pub struct Content {
     pub home: Option<SourceFile>,
     /// Other files (pictures, PDFs), relative to `content/`, copied as they are.
     pub assets: Vec<PathBuf>,
+    /// Items whose file exists but could not be read (already reported): references to
+    /// them are not reported again.
+    pub unloaded: Vec<(Kind, String, PathBuf)>,
 }
 
 /// The id rule of the content model: lower-case ASCII words joined by `-`.
@@ -150,13 +153,15 @@ pub fn load(content_dir: &Path) -> (Content, Diagnostics) {
     };
 
     // Items are the bulk of the work: read and parse them in parallel.
-    let parsed: Vec<(Option<Item>, Vec<Diagnostic>)> = files
+    type Parsed = (Option<Item>, Vec<Diagnostic>, (Kind, String, PathBuf));
+    let parsed: Vec<Parsed> = files
         .par_iter()
         .filter_map(|(rel, class)| match class {
             Entry::Item(kind, id) => Some((rel, *kind, id)),
             _ => None,
         })
         .map(|(rel, kind, id)| {
+            let key = (kind, id.clone(), rel.clone());
             let mut diags = Vec::new();
             if !is_valid_id(id) {
                 diags.push(
@@ -175,17 +180,20 @@ pub fn load(content_dir: &Path) -> (Content, Diagnostics) {
                 Ok(s) => s,
                 Err(d) => {
                     diags.push(d);
-                    return (None, diags);
+                    return (None, diags, key);
                 }
             };
             let (item, mut more) = item::read(kind, id.clone(), source);
             diags.append(&mut more);
-            (item, diags)
+            (item, diags, key)
         })
         .collect();
-    for (item, d) in parsed {
+    for (item, d, key) in parsed {
         diags.extend(d);
-        content.items.extend(item);
+        match item {
+            Some(item) => content.items.push(item),
+            None => content.unloaded.push(key),
+        }
     }
 
     for (rel, class) in &files {

@@ -48,11 +48,7 @@ impl<'a> YamlText<'a> {
                 let (line, column) = err
                     .location()
                     .map_or((1, 1), |loc| (loc.line(), loc.column()));
-                let message = err.to_string();
-                let message = message
-                    .rfind(" at line ")
-                    .map_or(message.as_str(), |i| &message[..i])
-                    .to_string();
+                let message = self.file_lines_in(&err.to_string(), line);
                 Err(self.error_at_line(
                     "E006",
                     line,
@@ -62,6 +58,31 @@ impl<'a> YamlText<'a> {
                 ))
             }
         }
+    }
+
+    /// Rewrites the parser's "at line L column C" (counted in this YAML text) into lines
+    /// of the file, dropping the one that repeats the diagnostic's own position.
+    fn file_lines_in(&self, message: &str, own_line: usize) -> String {
+        let mut out = String::new();
+        let mut rest = message;
+        while let Some(i) = rest.find(" at line ") {
+            out.push_str(&rest[..i]);
+            let after = &rest[i + " at line ".len()..];
+            let digits: String = after.chars().take_while(char::is_ascii_digit).collect();
+            let tail = &after[digits.len()..];
+            let tail = tail
+                .strip_prefix(" column ")
+                .map(|t| t.trim_start_matches(|c: char| c.is_ascii_digit()))
+                .unwrap_or(tail);
+            if let Ok(n) = digits.parse::<usize>() {
+                if n != own_line {
+                    out.push_str(&format!(" (line {})", n + self.first_line - 1));
+                }
+            }
+            rest = tail;
+        }
+        out.push_str(rest);
+        out
     }
 
     /// A diagnostic at a line of this YAML text (1-based within the text).
@@ -96,7 +117,11 @@ impl<'a> YamlText<'a> {
 }
 
 fn yaml_hint(message: &str) -> String {
-    if message.contains("mapping values are not allowed") {
+    if message.contains("flow sequence") {
+        "a list written with `[` must end with `]` on the same line: `tags: [a, b]`".into()
+    } else if message.contains("flow mapping") {
+        "a group written with `{` must end with `}` on the same line".into()
+    } else if message.contains("mapping values are not allowed") {
         "a value containing `: ` must be quoted: title: \"...: ...\"".into()
     } else if message.contains("did not find expected") || message.contains("indentation") {
         "check the indentation: list items start with `- ` under their field, all at the same depth"
