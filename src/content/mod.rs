@@ -98,7 +98,7 @@ fn rel_path(root: &Path, path: &Path) -> PathBuf {
 /// Loads `content_dir`, reporting every problem it can find in single files.
 pub fn load(content_dir: &Path) -> (Content, Diagnostics) {
     let mut diags = Diagnostics::default();
-    let mut content = Content::default();
+    let content = Content::default();
     if !content_dir.is_dir() {
         diags.push(
             Diagnostic::error("E001", content_dir, "there is no content folder here")
@@ -146,11 +146,41 @@ pub fn load(content_dir: &Path) -> (Content, Diagnostics) {
         }
     }
 
-    let read = |rel: &Path| -> Result<String, Diagnostic> {
-        let bytes = std::fs::read(content_dir.join(rel))
-            .map_err(|e| Diagnostic::error("E001", rel, format!("cannot read the file: {e}")))?;
-        source::decode(rel, bytes)
+    let read_file = |rel: &Path| {
+        std::fs::read(content_dir.join(rel))
+            .map_err(|e| Diagnostic::error("E001", rel, format!("cannot read the file: {e}")))
     };
+    read_entries(files, &read_file, content, diags)
+}
+
+/// Loads a site given as files in memory (path relative to `content/`, bytes): the same
+/// reading as [`load`] without the disk, for fuzzing and tests.
+pub fn from_memory(files: Vec<(PathBuf, Vec<u8>)>) -> (Content, Diagnostics) {
+    let mut entries: Vec<(PathBuf, Entry)> = files
+        .iter()
+        .map(|(rel, _)| (rel.clone(), classify(rel)))
+        .filter(|(_, class)| !matches!(class, Entry::Ignored))
+        .collect();
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    let map: std::collections::HashMap<PathBuf, Vec<u8>> = files.into_iter().collect();
+    let read = |rel: &Path| {
+        map.get(rel)
+            .cloned()
+            .ok_or_else(|| Diagnostic::error("E001", rel, "cannot read the file"))
+    };
+    read_entries(entries, &read, Content::default(), Diagnostics::default())
+}
+
+type Reader<'a> = dyn Fn(&Path) -> Result<Vec<u8>, Diagnostic> + Sync + 'a;
+
+/// Reads and parses classified files: items in parallel, then the data files.
+fn read_entries(
+    files: Vec<(PathBuf, Entry)>,
+    read_bytes: &Reader,
+    mut content: Content,
+    mut diags: Diagnostics,
+) -> (Content, Diagnostics) {
+    let read = |rel: &Path| -> Result<String, Diagnostic> { source::decode(rel, read_bytes(rel)?) };
 
     // Items are the bulk of the work: read and parse them in parallel.
     type Parsed = (Option<Item>, Vec<Diagnostic>, (Kind, String, PathBuf));
