@@ -63,7 +63,10 @@ impl Resolver<'_> {
 
     /// The file exists but failed to load; its own error is already reported.
     fn is_unloaded(&self, kind: Kind, id: &str) -> bool {
-        self.content.unloaded.iter().any(|(k, i, _)| *k == kind && i == id)
+        self.content
+            .unloaded
+            .iter()
+            .any(|(k, i, _)| *k == kind && i == id)
     }
 
     fn ids_of(&self, kind: Kind) -> impl Iterator<Item = &str> {

@@ -73,7 +73,11 @@ fn titles_escape_angle_brackets_ampersands_and_quotes() {
     assert!(html.contains(
         "<title>調査A &lt;速報&gt; &amp; &quot;確報&quot; | テスト用ハンドブック</title>"
     ));
-    let outside_data = html.split("<script type=\"application/ld+json\">").next().unwrap_or("").to_string()
+    let outside_data = html
+        .split("<script type=\"application/ld+json\">")
+        .next()
+        .unwrap_or("")
+        .to_string()
         + html.split("</script>").last().unwrap_or("");
     assert!(!outside_data.contains("<速報>"), "{html}");
 }

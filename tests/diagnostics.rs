@@ -49,29 +49,51 @@ fn edit(site: &Site, file: &str, from: &str, to: &str) {
 
 #[test]
 fn yaml_syntax_error_points_at_the_parser_line() {
-    assert_error(|s| edit(s, "laws/law-x.md", "status: in_force", "status: [in_force"), "E006", "laws/law-x.md", 5);
+    assert_error(
+        |s| edit(s, "laws/law-x.md", "status: in_force", "status: [in_force"),
+        "E006",
+        "laws/law-x.md",
+        5,
+    );
 }
 
 #[test]
 fn missing_front_matter_is_reported_on_line_one() {
-    assert_error(|s| s.write("pages/guide/guide-1.md", "# ガイド\n本文\n"), "E004", "pages/guide/guide-1.md", 1);
+    assert_error(
+        |s| s.write("pages/guide/guide-1.md", "# ガイド\n本文\n"),
+        "E004",
+        "pages/guide/guide-1.md",
+        1,
+    );
 }
 
 #[test]
 fn unterminated_front_matter_is_reported() {
-    assert_error(|s| s.write("laws/law-x.md", "---\ntitle: 法律X\n\n本文\n"), "E005", "laws/law-x.md", 1);
+    assert_error(
+        |s| s.write("laws/law-x.md", "---\ntitle: 法律X\n\n本文\n"),
+        "E005",
+        "laws/law-x.md",
+        1,
+    );
 }
 
 #[test]
 fn empty_file_is_reported() {
     let (_, diags) = check_after(|s| s.write("laws/law-x.md", ""));
-    assert_eq!(find(&diags, "E003").location.path.to_string_lossy(), "laws/law-x.md");
+    assert_eq!(
+        find(&diags, "E003").location.path.to_string_lossy(),
+        "laws/law-x.md"
+    );
 }
 
 #[test]
 fn invalid_utf8_names_the_byte_offset() {
     let (_, diags) = check_after(|s| {
-        std::fs::write(s.root().join("content/laws/law-x.md"), b"---\ntitle: \x96\x40\n---\n").unwrap()
+        std::fs::write(
+            s.root().join("content/laws/law-x.md"),
+            b"---\ntitle: \x96\x40\n---\n",
+        )
+        .unwrap()
     });
     let d = find(&diags, "E002");
     assert!(d.message.contains("offset 11"), "{}", d.render());
@@ -79,32 +101,82 @@ fn invalid_utf8_names_the_byte_offset() {
 
 #[test]
 fn missing_required_field_is_an_error() {
-    assert_error(|s| edit(s, "surveys/chosa-a.md", "category: health\n", ""), "E007", "surveys/chosa-a.md", 2);
+    assert_error(
+        |s| edit(s, "surveys/chosa-a.md", "category: health\n", ""),
+        "E007",
+        "surveys/chosa-a.md",
+        2,
+    );
 }
 
 #[test]
 fn wrong_type_points_at_the_field() {
-    assert_error(|s| edit(s, "laws/law-x.md", "short_title: X法", "short_title: X法\ndraft: maybe"), "E008", "laws/law-x.md", 4);
+    assert_error(
+        |s| {
+            edit(
+                s,
+                "laws/law-x.md",
+                "short_title: X法",
+                "short_title: X法\ndraft: maybe",
+            )
+        },
+        "E008",
+        "laws/law-x.md",
+        4,
+    );
 }
 
 #[test]
 fn enum_value_outside_the_set_lists_it_and_suggests_the_closest() {
-    let change = |s: &Site| edit(s, "surveys/chosa-a.md", "category: health", "category: helth");
+    let change = |s: &Site| {
+        edit(
+            s,
+            "surveys/chosa-a.md",
+            "category: health",
+            "category: helth",
+        )
+    };
     assert_error(change, "E009", "surveys/chosa-a.md", 4);
     let (_, diags) = check_after(change);
     let d = find(&diags, "E009");
     assert_eq!(d.location.column, 11);
-    assert!(d.hint.as_deref().unwrap().contains("did you mean `health`?"), "{}", d.render());
+    assert!(
+        d.hint
+            .as_deref()
+            .unwrap()
+            .contains("did you mean `health`?"),
+        "{}",
+        d.render()
+    );
 }
 
 #[test]
 fn malformed_date_is_an_error() {
-    assert_error(|s| edit(s, "laws/law-x.md", "title: 法律X", "title: 法律X\nupdated: 2022-13-01"), "E010", "laws/law-x.md", 3);
+    assert_error(
+        |s| {
+            edit(
+                s,
+                "laws/law-x.md",
+                "title: 法律X",
+                "title: 法律X\nupdated: 2022-13-01",
+            )
+        },
+        "E010",
+        "laws/law-x.md",
+        3,
+    );
 }
 
 #[test]
 fn malformed_schedule_when_underlines_the_bad_part() {
-    let change = |s: &Site| edit(s, "schedule/2022.yaml", "when: 2022-05 early", "when: 2022-05 erly");
+    let change = |s: &Site| {
+        edit(
+            s,
+            "schedule/2022.yaml",
+            "when: 2022-05 early",
+            "when: 2022-05 erly",
+        )
+    };
     assert_error(change, "E012", "schedule/2022.yaml", 7);
     let (_, diags) = check_after(change);
     let d = find(&diags, "E012");
@@ -113,12 +185,29 @@ fn malformed_schedule_when_underlines_the_bad_part() {
 
 #[test]
 fn milestone_ending_before_it_starts_is_an_error() {
-    assert_error(|s| edit(s, "roadmap/card-1.md", "start: FY2022, end: FY2023", "start: FY2023, end: FY2022"), "E011", "roadmap/card-1.md", 7);
+    assert_error(
+        |s| {
+            edit(
+                s,
+                "roadmap/card-1.md",
+                "start: FY2022, end: FY2023",
+                "start: FY2023, end: FY2022",
+            )
+        },
+        "E011",
+        "roadmap/card-1.md",
+        7,
+    );
 }
 
 #[test]
 fn id_breaking_the_rule_suggests_a_name() {
-    let (_, diags) = check_after(|s| s.write("surveys/Chosa_B.md", "---\ntitle: B\ncategory: health\nfrequency: 毎月\nmethods: []\n---\n"));
+    let (_, diags) = check_after(|s| {
+        s.write(
+            "surveys/Chosa_B.md",
+            "---\ntitle: B\ncategory: health\nfrequency: 毎月\nmethods: []\n---\n",
+        )
+    });
     let d = find(&diags, "E013");
     assert_eq!(d.location.path.to_string_lossy(), "surveys/Chosa_B.md");
     assert!(d.hint.as_deref().unwrap().contains("chosa-b.md"));
@@ -140,50 +229,138 @@ fn duplicate_ids_differing_only_in_case_are_caught() {
 
 #[test]
 fn reference_to_a_missing_id_suggests_the_closest() {
-    let change = |s: &Site| edit(s, "surveys/chosa-a.md", "contacts: [kikaku]", "contacts: [kikakuu]");
+    let change = |s: &Site| {
+        edit(
+            s,
+            "surveys/chosa-a.md",
+            "contacts: [kikaku]",
+            "contacts: [kikakuu]",
+        )
+    };
     assert_error(change, "E017", "surveys/chosa-a.md", 14);
     let (_, diags) = check_after(change);
-    assert_eq!(find(&diags, "E017").hint.as_deref(), Some("did you mean `kikaku`?"));
+    assert_eq!(
+        find(&diags, "E017").hint.as_deref(),
+        Some("did you mean `kikaku`?")
+    );
 }
 
 #[test]
 fn reference_to_a_draft_is_an_error() {
-    assert_error(|s| edit(s, "roadmap/card-1.md", "title: 工程１", "title: 工程１\ndraft: true"), "E018", "surveys/chosa-a.md", 16);
+    assert_error(
+        |s| {
+            edit(
+                s,
+                "roadmap/card-1.md",
+                "title: 工程１",
+                "title: 工程１\ndraft: true",
+            )
+        },
+        "E018",
+        "surveys/chosa-a.md",
+        16,
+    );
 }
 
 #[test]
 fn malformed_related_entry_is_an_error() {
-    assert_error(|s| edit(s, "pages/guide/guide-1.md", "related: [surveys/chosa-a]", "related: [chosa-a]"), "E019", "pages/guide/guide-1.md", 4);
+    assert_error(
+        |s| {
+            edit(
+                s,
+                "pages/guide/guide-1.md",
+                "related: [surveys/chosa-a]",
+                "related: [chosa-a]",
+            )
+        },
+        "E019",
+        "pages/guide/guide-1.md",
+        4,
+    );
 }
 
 #[test]
 fn schedule_event_naming_a_missing_survey_is_an_error() {
-    assert_error(|s| edit(s, "schedule/2022.yaml", "survey: chosa-a", "survey: chosa-z"), "E017", "schedule/2022.yaml", 11);
+    assert_error(
+        |s| {
+            edit(
+                s,
+                "schedule/2022.yaml",
+                "survey: chosa-a",
+                "survey: chosa-z",
+            )
+        },
+        "E017",
+        "schedule/2022.yaml",
+        11,
+    );
 }
 
 #[test]
 fn body_link_to_a_missing_file_is_an_error() {
-    assert_error(|s| edit(s, "laws/law-x.md", "法律の目的。", "法律の目的。[無い](../laws/nai.md)"), "E017", "laws/law-x.md", 12);
+    assert_error(
+        |s| {
+            edit(
+                s,
+                "laws/law-x.md",
+                "法律の目的。",
+                "法律の目的。[無い](../laws/nai.md)",
+            )
+        },
+        "E017",
+        "laws/law-x.md",
+        12,
+    );
 }
 
 #[test]
 fn body_link_to_a_missing_anchor_is_an_error() {
-    assert_error(|s| edit(s, "surveys/chosa-a.md", "law-x.md#目的", "law-x.md#目標"), "E020", "surveys/chosa-a.md", 21);
+    assert_error(
+        |s| edit(s, "surveys/chosa-a.md", "law-x.md#目的", "law-x.md#目標"),
+        "E020",
+        "surveys/chosa-a.md",
+        21,
+    );
 }
 
 #[test]
 fn link_leaving_content_is_an_error() {
-    assert_error(|s| edit(s, "laws/law-x.md", "法律の目的。", "[外](../../../etc/passwd)"), "E015", "laws/law-x.md", 12);
+    assert_error(
+        |s| {
+            edit(
+                s,
+                "laws/law-x.md",
+                "法律の目的。",
+                "[外](../../../etc/passwd)",
+            )
+        },
+        "E015",
+        "laws/law-x.md",
+        12,
+    );
 }
 
 #[test]
 fn javascript_link_is_an_error() {
-    assert_error(|s| edit(s, "laws/law-x.md", "法律の目的。", "[x](javascript:alert(1))"), "E021", "laws/law-x.md", 12);
+    assert_error(
+        |s| {
+            edit(
+                s,
+                "laws/law-x.md",
+                "法律の目的。",
+                "[x](javascript:alert(1))",
+            )
+        },
+        "E021",
+        "laws/law-x.md",
+        12,
+    );
 }
 
 #[test]
 fn unknown_field_is_a_warning_with_the_closest_name() {
-    let (site, diags) = check_after(|s| edit(s, "laws/law-x.md", "short_title: X法", "short_titel: X法"));
+    let (site, diags) =
+        check_after(|s| edit(s, "laws/law-x.md", "short_title: X法", "short_titel: X法"));
     let d = find(&diags, "W001");
     assert_eq!(d.severity, Severity::Warning);
     assert_eq!(d.location.line, 3);
@@ -222,8 +399,18 @@ fn bom_crlf_and_trailing_whitespace_are_accepted() {
 #[test]
 fn every_problem_is_listed_sorted_by_file_and_line() {
     let (_, diags) = check_after(|s| {
-        edit(s, "surveys/chosa-a.md", "category: health", "category: helth");
-        edit(s, "surveys/chosa-a.md", "contacts: [kikaku]", "contacts: [nobody]");
+        edit(
+            s,
+            "surveys/chosa-a.md",
+            "category: health",
+            "category: helth",
+        );
+        edit(
+            s,
+            "surveys/chosa-a.md",
+            "contacts: [kikaku]",
+            "contacts: [nobody]",
+        );
         edit(s, "laws/law-x.md", "status: in_force", "status: gone");
     });
     let places: Vec<(String, usize)> = diags
@@ -233,16 +420,35 @@ fn every_problem_is_listed_sorted_by_file_and_line() {
         .collect();
     assert_eq!(
         places,
-        [("laws/law-x.md".to_string(), 4), ("surveys/chosa-a.md".to_string(), 4), ("surveys/chosa-a.md".to_string(), 14)]
+        [
+            ("laws/law-x.md".to_string(), 4),
+            ("surveys/chosa-a.md".to_string(), 4),
+            ("surveys/chosa-a.md".to_string(), 14)
+        ]
     );
 }
 
 #[test]
 fn rendered_diagnostics_read_well() {
     let (_, diags) = check_after(|s| {
-        edit(s, "surveys/chosa-a.md", "category: health", "category: helth");
-        edit(s, "surveys/chosa-a.md", "contacts: [kikaku]", "contacts: [kikakuu]");
-        edit(s, "schedule/2022.yaml", "when: 2022-05 early", "when: 2022-05 erly");
+        edit(
+            s,
+            "surveys/chosa-a.md",
+            "category: health",
+            "category: helth",
+        );
+        edit(
+            s,
+            "surveys/chosa-a.md",
+            "contacts: [kikaku]",
+            "contacts: [kikakuu]",
+        );
+        edit(
+            s,
+            "schedule/2022.yaml",
+            "when: 2022-05 early",
+            "when: 2022-05 erly",
+        );
         edit(s, "laws/law-x.md", "status: in_force", "status: [in_force");
     });
     insta::assert_snapshot!(diags.render());
