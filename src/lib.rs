@@ -11,6 +11,7 @@
 pub mod calendar;
 pub mod content;
 pub mod diagnostics;
+pub mod export;
 pub mod output;
 pub mod render;
 pub mod resolve;
@@ -110,13 +111,31 @@ fn render_bodies(content: &Content) -> (Vec<Rendered>, Option<Rendered>, Vec<Dia
     (bodies, home, diags)
 }
 
+/// The bodies and the site graph of loaded content, with what they found wrong.
+fn analyse(
+    content: &Content,
+    diagnostics: &mut Diagnostics,
+) -> (Vec<Rendered>, Option<Rendered>, resolve::Graph) {
+    let (bodies, home, body_diags) = render_bodies(content);
+    diagnostics.extend(body_diags);
+    let (graph, graph_diags) = resolve::resolve(content, &bodies);
+    diagnostics.extend(graph_diags);
+    (bodies, home, graph)
+}
+
+/// Validates a site given as files in memory (paths relative to `content/`): loading,
+/// Markdown and the site graph, without a theme or an output. The fuzz target drives
+/// this; it must never panic, whatever the bytes.
+pub fn check_files(files: Vec<(PathBuf, Vec<u8>)>) -> Diagnostics {
+    let (content, mut diagnostics) = content::from_memory(files);
+    analyse(&content, &mut diagnostics);
+    diagnostics.sorted()
+}
+
 fn prepare(options: &Options) -> Prepared {
     render::highlight::warm_up();
     let (content, mut diagnostics) = content::load(&options.root.join("content"));
-    let (bodies, home, body_diags) = render_bodies(&content);
-    diagnostics.extend(body_diags);
-    let (graph, graph_diags) = resolve::resolve(&content, &bodies);
-    diagnostics.extend(graph_diags);
+    let (bodies, home, graph) = analyse(&content, &mut diagnostics);
     let theme = match render::theme::load(&options.root, content.site.theme.as_deref()) {
         Ok(t) => t,
         Err(d) => {
@@ -210,7 +229,7 @@ pub fn build(options: &Options) -> Result<Report, Diagnostics> {
         .published
         .par_iter()
         .map(|&i| {
-            let (url, html) = render::render_page(&tera, &shared, site.item(i))?;
+            let (url, html) = render::render_page(&tera, &shared, export::item_page(&site, i))?;
             staging
                 .write_page(&url, &html)
                 .map_err(|e| io_diag(&output, e))
@@ -251,6 +270,9 @@ pub fn build(options: &Options) -> Result<Report, Diagnostics> {
             .map_err(|e| io_error(&output, e))?;
         files_copied += 1;
     }
+    // Calendars, contact lists, data.json, feed and sitemap (src/export/).
+    files_copied += export::write_all(&site, |rel, bytes| staging.write(rel, bytes))
+        .map_err(|e| io_error(&output, e))?;
     if diagnostics.has_errors() {
         // Dropping the staging folder removes it; the old output stays as it was.
         return Err(diagnostics.sorted());

@@ -321,11 +321,14 @@ pub fn read_schedule(path: &Path, text: String) -> (Option<Schedule>, Vec<Diagno
                     let lines: Vec<&str> = source.text.split('\n').collect();
                     let src_line = lines.get(l - 1).copied().unwrap_or("");
                     // Point at the bad part of the value, using the parser's offset.
+                    // The parser's offset counts bytes of the untrimmed value; the
+                    // column found above is that of the trimmed value.
                     let lead = s.value.len() - s.value.trim_start().len();
-                    let col_offset = s.value[..(err.offset + lead).min(s.value.len())]
-                        .trim_start()
-                        .chars()
-                        .count();
+                    let end = err.offset.min(s.value.len());
+                    let col_offset = s
+                        .value
+                        .get(lead.min(end)..end)
+                        .map_or(0, |part| part.chars().count());
                     e.diagnostics.push(
                         Diagnostic::error(
                             "E012",

@@ -229,6 +229,16 @@ impl<'a> Views<'a> {
         }
     }
 
+    /// The schedule events of survey `i`, earliest first.
+    pub fn events_in_order(&self, i: ItemRef) -> Vec<EventRef> {
+        let mut events = self.graph.events[i].clone();
+        events.sort_by_key(|&(s, e)| {
+            let w: &When = &self.content.schedules[s].events[e].when;
+            (w.first_day(), s, e)
+        });
+        events
+    }
+
     pub fn item_view(&self, i: ItemRef) -> ItemView {
         let item = self.item(i);
         let g = self.graph;
@@ -278,11 +288,7 @@ impl<'a> Views<'a> {
                 uses,
                 ..
             } => {
-                let mut events = g.events[i].clone();
-                events.sort_by_key(|&(s, e)| {
-                    let w: &When = &self.content.schedules[s].events[e].when;
-                    (w.first_day(), s, e)
-                });
+                let events = self.events_in_order(i);
                 view.survey = Some(SurveyView {
                     category: category.key(),
                     category_label: category.label(),
@@ -357,7 +363,8 @@ impl<'a> Views<'a> {
     }
 }
 
-fn unique_tags(item: &Item) -> Vec<String> {
+/// An item's tags, trimmed, each once, in written order.
+pub fn unique_tags(item: &Item) -> Vec<String> {
     let mut tags: Vec<String> = Vec::new();
     for t in &item.common.tags {
         let t = t.value.trim().to_string();

@@ -1,0 +1,269 @@
+//! Files for other tools, written beside the pages: iCalendar files of the schedules,
+//! the contact directory as CSV and vCard, the whole site as `data.json`, a sitemap and
+//! an Atom feed, and the JSON-LD block of survey pages.
+//!
+//! Every export is a pure function of the loaded site and the build options: no clock,
+//! no randomness, no hash-map order, so two builds of the same content are
+//! byte-identical. Personal data (`person` of contacts.yaml) goes only through
+//! [`person`], which returns nothing in the public profile.
+
+pub mod atom;
+pub mod csv;
+pub mod ical;
+pub mod json;
+pub mod jsonld;
+pub mod sitemap;
+pub mod vcard;
+
+use crate::content::{Contact, Item, Schedule};
+use crate::render::views::Profile;
+use crate::render::{Page, SitePages};
+use crate::resolve::ItemRef;
+use crate::urls;
+
+/// Every export file of the site: (root-relative path with `/`, bytes), in a fixed order.
+pub fn files(site: &SitePages) -> Vec<(String, Vec<u8>)> {
+    let mut out = ical::calendars(site);
+    out.push(("contacts/contacts.csv".into(), csv::contacts(site)));
+    out.push((
+        "contacts/contacts.vcf".into(),
+        vcard::contacts(site).into_bytes(),
+    ));
+    out.push(("data.json".into(), json::data(site)));
+    out.push(("feed.xml".into(), atom::feed(site).into_bytes()));
+    if let Some(xml) = sitemap::sitemap(site) {
+        out.push(("sitemap.xml".into(), xml.into_bytes()));
+    }
+    out
+}
+
+/// Writes [`files`] with `write` (the staging folder's writer); returns how many.
+pub fn write_all<E>(
+    site: &SitePages,
+    mut write: impl FnMut(&str, &[u8]) -> Result<(), E>,
+) -> Result<usize, E> {
+    let all = files(site);
+    for (path, bytes) in &all {
+        write(path, bytes)?;
+    }
+    Ok(all.len())
+}
+
+/// The page of item `i`, plus the JSON-LD block (`json_ld`) on survey pages.
+pub fn item_page(site: &SitePages, i: ItemRef) -> Page {
+    let mut page = site.item(i);
+    if let Some(ld) = jsonld::survey(site, i) {
+        page.vars.insert("json_ld", &ld);
+    }
+    page
+}
+
+/// The contact person of a row, or `None` in the public profile: the only way exports
+/// read `person`.
+pub(crate) fn person<'a>(site: &SitePages, row: &'a Contact) -> Option<&'a str> {
+    match site.views.profile {
+        Profile::Intranet => row
+            .person
+            .as_deref()
+            .map(str::trim)
+            .filter(|p| !p.is_empty()),
+        Profile::Public => None,
+    }
+}
+
+/// The absolute address of the site root, ending in `/`, when `site.yaml` has
+/// `base_url`. A `base_url` without a path (`https://example.jp`) is joined with the
+/// build's `--base-path`; one with a path (`https://example.jp/handbook/`) is used as
+/// it is.
+pub(crate) fn base_url(site: &SitePages) -> Option<String> {
+    join_base(
+        site.views.content.site.base_url.as_deref()?,
+        &site.options.base_path,
+    )
+}
+
+fn join_base(base_url: &str, base_path: &str) -> Option<String> {
+    let raw = base_url.trim();
+    if raw.is_empty() {
+        return None;
+    }
+    let after_scheme = raw.find("://").map_or(0, |i| i + 3);
+    let has_path = raw[after_scheme..]
+        .find('/')
+        .is_some_and(|i| !raw[after_scheme + i..].trim_matches('/').is_empty());
+    let mut base = raw.trim_end_matches('/').to_string();
+    let sub = base_path.trim().trim_matches('/');
+    if !has_path && !sub.is_empty() {
+        base.push('/');
+        base.push_str(sub);
+    }
+    base.push('/');
+    Some(base)
+}
+
+/// `base` (from [`base_url`]) joined with a root-relative page URL, the path
+/// percent-encoded (UTF-8) as sitemaps and most tools require.
+pub(crate) fn absolute(base: &str, url: &str) -> String {
+    let mut out = String::with_capacity(base.len() + url.len());
+    out.push_str(base);
+    for b in url.bytes() {
+        let keep = b.is_ascii_alphanumeric()
+            || matches!(
+                b,
+                b'-' | b'.'
+                    | b'_'
+                    | b'~'
+                    | b'/'
+                    | b'!'
+                    | b'$'
+                    | b'&'
+                    | b'\''
+                    | b'('
+                    | b')'
+                    | b'*'
+                    | b'+'
+                    | b','
+                    | b';'
+                    | b'='
+                    | b':'
+                    | b'@'
+                    | b'#'
+            );
+        if keep {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// The address of `url` for a reader outside the site: absolute when `base_url` is set,
+/// otherwise the root-relative path as it is.
+pub(crate) fn public_url(site: &SitePages, url: &str) -> String {
+    match base_url(site) {
+        Some(base) => absolute(&base, url),
+        None => url.to_string(),
+    }
+}
+
+/// `surveys/jinko-dotai`: the `kind/id` reference form of the content model.
+pub(crate) fn item_ref(item: &Item) -> String {
+    format!("{}/{}", item.kind.dir(), item.id)
+}
+
+/// Published items ordered by kind, then id, independent of load order.
+pub(crate) fn published_sorted(site: &SitePages) -> Vec<ItemRef> {
+    let items = &site.views.content.items;
+    let mut refs = site.views.graph.published.clone();
+    refs.sort_by(|&a, &b| (items[a].kind, &items[a].id).cmp(&(items[b].kind, &items[b].id)));
+    refs.dedup();
+    refs
+}
+
+/// FNV-1a, 64 bits: stable across Rust versions and platforms (std's `DefaultHasher`
+/// is not), which is what an identifier kept by calendar clients needs.
+pub(crate) fn stable_hash(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+/// Stable ids of a schedule's events, by position: `fy2022-` and a hash of the event's
+/// own `when`, title and tracks, so adding, removing or reordering other events changes
+/// no id. An exact duplicate (same date, title and tracks) gets `-2`, `-3`, … in file
+/// order.
+pub fn event_ids(schedule: &Schedule) -> Vec<String> {
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    schedule
+        .events
+        .iter()
+        .map(|e| {
+            let tracks: Vec<&str> = e.tracks.iter().map(|t| t.value.trim()).collect();
+            let key = format!("{}\n{}\n{}", e.when, e.title.trim(), tracks.join(","));
+            let base = format!(
+                "fy{}-{:016x}",
+                schedule.fiscal_year,
+                stable_hash(key.as_bytes())
+            );
+            let n = seen.entry(base.clone()).or_insert(0);
+            *n += 1;
+            if *n == 1 {
+                base
+            } else {
+                format!("{base}-{n}")
+            }
+        })
+        .collect()
+}
+
+/// File name part of a track id: the id itself for the usual lower-case ASCII ids.
+pub fn track_file(fiscal_year: i32, track_id: &str) -> String {
+    format!(
+        "schedule/{fiscal_year}-{}.ics",
+        urls::slug_segment(track_id)
+    )
+}
+
+/// Escapes what XML text and attribute values need escaped.
+pub(crate) fn xml_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            // Control characters other than tab and newlines are not allowed in XML 1.0.
+            c if c.is_control() && !matches!(c, '\t' | '\n' | '\r') => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn absolute_urls_percent_encode_non_ascii() {
+        assert_eq!(
+            absolute("https://example.jp/h/", "tags/医療/"),
+            "https://example.jp/h/tags/%E5%8C%BB%E7%99%82/"
+        );
+        assert_eq!(
+            absolute("https://example.jp/", "surveys/a-b/"),
+            "https://example.jp/surveys/a-b/"
+        );
+    }
+
+    #[test]
+    fn base_url_takes_the_base_path_only_without_a_path_of_its_own() {
+        let j = |u: &str, p: &str| join_base(u, p);
+        assert_eq!(j("https://x.jp", "/"), Some("https://x.jp/".into()));
+        assert_eq!(j("https://x.jp/", "/h/"), Some("https://x.jp/h/".into()));
+        assert_eq!(j("https://x.jp", "h"), Some("https://x.jp/h/".into()));
+        assert_eq!(
+            j("https://x.jp/a/b", "/h/"),
+            Some("https://x.jp/a/b/".into())
+        );
+        assert_eq!(j(" https://x.jp/a/ ", "/"), Some("https://x.jp/a/".into()));
+        assert_eq!(j("  ", "/"), None);
+    }
+
+    #[test]
+    fn stable_hash_is_fnv1a() {
+        assert_eq!(stable_hash(b""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(stable_hash(b"a"), 0xaf63_dc4c_8601_ec8c);
+    }
+
+    #[test]
+    fn xml_escape_escapes_markup_and_drops_controls() {
+        assert_eq!(xml_escape("a<b>&\"'\u{1}"), "a&lt;b&gt;&amp;&quot;&apos;");
+    }
+}
