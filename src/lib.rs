@@ -64,6 +64,33 @@ pub struct Report {
     pub elapsed: Duration,
     /// Warnings (a successful run has no errors).
     pub diagnostics: Diagnostics,
+    /// How long each stage took, in pipeline order (`--timings` prints them).
+    pub timings: Vec<(&'static str, Duration)>,
+}
+
+/// Wall-clock time of each pipeline stage.
+struct Timer {
+    last: Instant,
+    steps: Vec<(&'static str, Duration)>,
+}
+
+impl Timer {
+    fn start() -> Self {
+        Timer {
+            last: Instant::now(),
+            steps: Vec::new(),
+        }
+    }
+
+    fn step(&mut self, name: &'static str) {
+        let now = Instant::now();
+        self.steps.push((name, now - self.last));
+        self.last = now;
+    }
+
+    fn total(&self) -> Duration {
+        self.steps.iter().map(|(_, d)| *d).sum()
+    }
 }
 
 /// A site loaded, rendered to bodies and resolved: everything `check` validates.
@@ -132,10 +159,16 @@ pub fn check_files(files: Vec<(PathBuf, Vec<u8>)>) -> Diagnostics {
     diagnostics.sorted()
 }
 
-fn prepare(options: &Options) -> Prepared {
+fn prepare(options: &Options, timer: &mut Timer) -> Prepared {
     render::highlight::warm_up();
     let (content, mut diagnostics) = content::load(&options.root.join("content"));
-    let (bodies, home, graph) = analyse(&content, &mut diagnostics);
+    timer.step("load content");
+    let (bodies, home, body_diags) = render_bodies(&content);
+    diagnostics.extend(body_diags);
+    timer.step("render Markdown");
+    let (graph, graph_diags) = resolve::resolve(&content, &bodies);
+    diagnostics.extend(graph_diags);
+    timer.step("resolve references");
     let theme = match render::theme::load(&options.root, content.site.theme.as_deref()) {
         Ok(t) => t,
         Err(d) => {
@@ -150,6 +183,7 @@ fn prepare(options: &Options) -> Prepared {
             None
         }
     };
+    timer.step("load theme");
     Prepared {
         content,
         bodies,
@@ -163,8 +197,8 @@ fn prepare(options: &Options) -> Prepared {
 
 /// Validates the whole site without writing anything.
 pub fn check(options: &Options) -> Result<Report, Diagnostics> {
-    let start = Instant::now();
-    let prepared = prepare(options);
+    let mut timer = Timer::start();
+    let prepared = prepare(options, &mut timer);
     let diagnostics = prepared.diagnostics.sorted();
     if diagnostics.has_errors() {
         return Err(diagnostics);
@@ -172,8 +206,9 @@ pub fn check(options: &Options) -> Result<Report, Diagnostics> {
     Ok(Report {
         pages: 0,
         files_copied: 0,
-        elapsed: start.elapsed(),
+        elapsed: timer.total(),
         diagnostics,
+        timings: timer.steps,
     })
 }
 
@@ -188,11 +223,10 @@ fn default_today(content: &Content) -> Date {
 
 /// Validates, then renders the site into a staging folder and swaps it in.
 pub fn build(options: &Options) -> Result<Report, Diagnostics> {
-    let start = Instant::now();
+    let mut timer = Timer::start();
     let content_dir = options.root.join("content");
     let output =
         output::check_output_path(&options.output, &options.root, &content_dir).map_err(single)?;
-    let prepared = prepare(options);
     let Prepared {
         content,
         bodies,
@@ -200,9 +234,8 @@ pub fn build(options: &Options) -> Result<Report, Diagnostics> {
         graph,
         tera,
         theme,
-        diagnostics,
-    } = prepared;
-    let mut diagnostics = diagnostics;
+        mut diagnostics,
+    } = prepare(options, &mut timer);
     let tera = match tera {
         Some(t) if !diagnostics.has_errors() => t,
         _ => return Err(diagnostics.sorted()),
@@ -223,67 +256,79 @@ pub fn build(options: &Options) -> Result<Report, Diagnostics> {
         home: home.as_ref(),
     };
     let staging = output::Staging::create(&output).map_err(|e| io_error(&output, e))?;
-    let shared = site.site_context();
 
-    let item_pages: Vec<Result<(), Diagnostic>> = graph
-        .published
-        .par_iter()
-        .map(|&i| {
-            let (url, html) = render::render_page(&tera, &shared, export::item_page(&site, i))?;
-            staging
-                .write_page(&url, &html)
-                .map_err(|e| io_diag(&output, e))
-        })
-        .collect();
-    let other_pages = site.pages();
-    let page_count = item_pages.len() + other_pages.len();
-    let other_results: Vec<Result<(), Diagnostic>> = other_pages
-        .into_par_iter()
-        .map(|page| {
-            let (url, html) = render::render_page(&tera, &shared, page)?;
-            staging
-                .write_page(&url, &html)
-                .map_err(|e| io_diag(&output, e))
-        })
-        .collect();
-    for result in item_pages.into_iter().chain(other_results) {
-        if let Err(d) = result {
-            diagnostics.push(d);
-        }
-    }
-
-    let mut files_copied = 0;
-    for (name, bytes) in &theme.assets {
-        staging
-            .write(name, bytes)
-            .map_err(|e| io_error(&output, e))?;
-        files_copied += 1;
-    }
-    staging
-        .write("syntax.css", render::highlight::stylesheet().as_bytes())
-        .map_err(|e| io_error(&output, e))?;
-    files_copied += 1;
-    for asset in &content.assets {
-        let rel = asset.to_string_lossy().replace('\\', "/");
-        staging
-            .copy(&content_dir.join(asset), &rel)
-            .map_err(|e| io_error(&output, e))?;
-        files_copied += 1;
-    }
-    // Calendars, contact lists, data.json, feed and sitemap (src/export/).
-    files_copied += export::write_all(&site, |rel, bytes| staging.write(rel, bytes))
-        .map_err(|e| io_error(&output, e))?;
+    let pages = write_pages(&site, &tera, &staging, &mut diagnostics);
+    timer.step("render and write pages");
+    let files_copied =
+        write_files(&site, &theme, &content_dir, &staging).map_err(|e| io_error(&output, e))?;
+    timer.step("copy assets, write exports");
     if diagnostics.has_errors() {
         // Dropping the staging folder removes it; the old output stays as it was.
         return Err(diagnostics.sorted());
     }
     staging.commit().map_err(|e| io_error(&output, e))?;
+    timer.step("swap in the new output");
     Ok(Report {
-        pages: page_count,
+        pages,
         files_copied,
-        elapsed: start.elapsed(),
+        elapsed: timer.total(),
         diagnostics: diagnostics.sorted(),
+        timings: timer.steps,
     })
+}
+
+/// Renders every page in parallel, item pages first (most of the work), writing each as
+/// soon as it is rendered so no page is held in memory longer than needed.
+fn write_pages(
+    site: &render::SitePages,
+    tera: &tera::Tera,
+    staging: &output::Staging,
+    diagnostics: &mut Diagnostics,
+) -> usize {
+    let shared = site.site_context();
+    let write = |page: render::Page| -> Result<(), Diagnostic> {
+        let (url, html) = render::render_page(tera, &shared, page)?;
+        staging
+            .write_page(&url, &html)
+            .map_err(|e| io_diag(staging.target(), e))
+    };
+    let items: Vec<Result<(), Diagnostic>> = site
+        .views
+        .graph
+        .published
+        .par_iter()
+        .map(|&i| write(export::item_page(site, i)))
+        .collect();
+    let others = site.pages();
+    let count = items.len() + others.len();
+    let others: Vec<Result<(), Diagnostic>> = others.into_par_iter().map(write).collect();
+    diagnostics.extend(items.into_iter().chain(others).filter_map(Result::err));
+    count
+}
+
+/// Static files of the theme, the highlighting stylesheet, the content's own files and
+/// the exports; returns how many.
+fn write_files(
+    site: &render::SitePages,
+    theme: &render::theme::Theme,
+    content_dir: &Path,
+    staging: &output::Staging,
+) -> std::io::Result<usize> {
+    let mut count = 0;
+    for (name, bytes) in &theme.assets {
+        staging.write(name, bytes)?;
+        count += 1;
+    }
+    staging.write("syntax.css", render::highlight::stylesheet().as_bytes())?;
+    count += 1;
+    for asset in &site.views.content.assets {
+        let rel = asset.to_string_lossy().replace('\\', "/");
+        staging.copy(&content_dir.join(asset), &rel)?;
+        count += 1;
+    }
+    // Calendars, contact lists, data.json, feed and sitemap (src/export/).
+    count += export::write_all(site, |rel, bytes| staging.write(rel, bytes))?;
+    Ok(count)
 }
 
 fn single(d: Diagnostic) -> Diagnostics {

@@ -44,6 +44,9 @@ struct Common {
     /// newest fiscal year, so builds are reproducible.
     #[arg(long, value_parser = parse_date)]
     today: Option<Date>,
+    /// Prints how long each stage of the pipeline took.
+    #[arg(long)]
+    timings: bool,
 }
 
 #[derive(Subcommand)]
@@ -84,6 +87,14 @@ fn options(common: &Common) -> Options {
     options
 }
 
+fn print_timings(common: &Common, report: &tebiki::Report) {
+    if common.timings {
+        for (stage, took) in &report.timings {
+            eprintln!("{:>8.3} s  {stage}", took.as_secs_f64());
+        }
+    }
+}
+
 fn print(diagnostics: &Diagnostics) {
     if !diagnostics.is_empty() {
         eprint!("{}", diagnostics.render());
@@ -104,6 +115,7 @@ fn main() -> ExitCode {
             match tebiki::build(&options) {
                 Ok(report) => {
                     print(&report.diagnostics);
+                    print_timings(&common, &report);
                     println!(
                         "Built {} pages and copied {} files to {} in {:.2} s",
                         report.pages,
@@ -126,6 +138,7 @@ fn main() -> ExitCode {
         Command::Check { common, strict } => match tebiki::check(&options(&common)) {
             Ok(report) => {
                 print(&report.diagnostics);
+                print_timings(&common, &report);
                 if strict && !report.diagnostics.is_empty() {
                     eprintln!("check --strict: warnings count as errors");
                     ExitCode::FAILURE

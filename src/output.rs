@@ -113,6 +113,11 @@ impl Staging {
         })
     }
 
+    /// The output folder this staging folder will replace.
+    pub fn target(&self) -> &Path {
+        &self.target
+    }
+
     /// Writes a file at `rel` (a root-relative path with `/`); safe to call from many
     /// threads.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {

@@ -365,6 +365,7 @@ pub fn resolve(content: &Content, bodies: &[Rendered]) -> (Graph, Diagnostics) {
 
     // Schedule events point at surveys.
     for (s, schedule) in content.schedules.iter().enumerate() {
+        let lines: Vec<&str> = schedule.text.split('\n').collect();
         let track_ids: Vec<&str> = schedule.tracks.iter().map(|t| t.id.as_str()).collect();
         for (e, event) in schedule.events.iter().enumerate() {
             for track in &event.tracks {
@@ -375,7 +376,7 @@ pub fn resolve(content: &Content, bodies: &[Rendered]) -> (Graph, Diagnostics) {
                     );
                     r.diags.push(data_diag(
                         &schedule.path,
-                        &schedule.text,
+                        &lines,
                         "E017",
                         track,
                         format!(
@@ -406,7 +407,7 @@ pub fn resolve(content: &Content, bodies: &[Rendered]) -> (Graph, Diagnostics) {
                         let code = if found.is_some() { "E018" } else { "E017" };
                         r.diags.push(data_diag(
                             &schedule.path,
-                            &schedule.text,
+                            &lines,
                             code,
                             survey,
                             message,
@@ -421,12 +422,13 @@ pub fn resolve(content: &Content, bodies: &[Rendered]) -> (Graph, Diagnostics) {
     // A contact row nobody names is probably stale; unless an item failed to load,
     // which may be the one naming it.
     if let (Some((path, text)), true) = (&content.contacts_source, content.unloaded.is_empty()) {
+        let lines: Vec<&str> = text.split('\n').collect();
         for (c, users) in g.contact_users.iter().enumerate() {
             if users.is_empty() {
                 let id = &content.contacts.rows[c].id;
                 let mut d = data_diag(
                     path,
-                    text,
+                    &lines,
                     "W003",
                     id,
                     format!("contact `{}` is not referenced by any page", id.value),
@@ -450,13 +452,14 @@ fn check_contact_ids(content: &Content, diags: &mut Diagnostics) {
     let Some((path, text)) = &content.contacts_source else {
         return;
     };
+    let lines: Vec<&str> = text.split('\n').collect();
     let mut seen = BTreeSet::new();
     for c in &content.contacts.rows {
         let id = c.id.value.trim();
         if !crate::content::is_valid_id(id) {
             diags.push(data_diag(
                 path,
-                text,
+                &lines,
                 "E013",
                 &c.id,
                 format!("`{id}` is not a valid contact id"),
@@ -466,7 +469,7 @@ fn check_contact_ids(content: &Content, diags: &mut Diagnostics) {
         if !seen.insert(id.to_lowercase()) {
             diags.push(data_diag(
                 path,
-                text,
+                &lines,
                 "E014",
                 &c.id,
                 format!("duplicate contact id `{id}`"),
@@ -476,18 +479,16 @@ fn check_contact_ids(content: &Content, diags: &mut Diagnostics) {
     }
 }
 
+/// A diagnostic in a data file, whose lines the caller splits once per file.
 fn data_diag(
     path: &Path,
-    text: &str,
+    lines: &[&str],
     code: &'static str,
     at: &Spanned<String>,
     message: String,
     hint: Option<String>,
 ) -> Diagnostic {
-    let source = text
-        .split('\n')
-        .nth(at.line.saturating_sub(1))
-        .unwrap_or("");
+    let source = lines.get(at.line.saturating_sub(1)).copied().unwrap_or("");
     let mut d = Diagnostic::error(code, path, message)
         .at(at.line, at.column, at.value.chars().count())
         .with_source_line(source);

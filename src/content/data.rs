@@ -318,8 +318,7 @@ pub fn read_schedule(path: &Path, text: String) -> (Option<Schedule>, Vec<Diagno
                 Err(err) => {
                     let (l, c) = e.value_pos("when", s.value.trim(), 0);
                     let source = e.source();
-                    let lines: Vec<&str> = source.text.split('\n').collect();
-                    let src_line = lines.get(l - 1).copied().unwrap_or("");
+                    let src_line = e.line_text(l);
                     // Point at the bad part of the value, using the parser's offset.
                     // The parser's offset counts bytes of the untrimmed value; the
                     // column found above is that of the trimmed value.

@@ -5,6 +5,7 @@
 use crate::diagnostics::{closest, Diagnostic};
 use serde_yaml::{Mapping, Value};
 use std::path::Path;
+use std::rc::Rc;
 
 /// A value read from YAML with the 1-based line and column where it was written.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -147,7 +148,9 @@ pub type KnownField = (&'static str, &'static str);
 /// Reads the fields of one mapping, collecting diagnostics instead of stopping.
 pub struct Fields<'a> {
     src: YamlText<'a>,
-    lines: Vec<&'a str>,
+    /// The lines of the whole text, shared by nested readers (splitting the text once
+    /// per list entry would make long lists quadratic).
+    lines: Rc<Vec<&'a str>>,
     block: Block,
     map: Mapping,
     pub diagnostics: Vec<Diagnostic>,
@@ -156,9 +159,19 @@ pub struct Fields<'a> {
 impl<'a> Fields<'a> {
     /// Starts reading `map`, warning about every key not in `known`.
     pub fn new(src: YamlText<'a>, block: Block, map: Mapping, known: &[KnownField]) -> Self {
+        Self::with_lines(src, Rc::new(src.lines()), block, map, known)
+    }
+
+    fn with_lines(
+        src: YamlText<'a>,
+        lines: Rc<Vec<&'a str>>,
+        block: Block,
+        map: Mapping,
+        known: &[KnownField],
+    ) -> Self {
         let mut fields = Fields {
             src,
-            lines: src.lines(),
+            lines,
             block,
             map,
             diagnostics: Vec::new(),
@@ -497,7 +510,7 @@ impl<'a> Fields<'a> {
     /// A reader for a nested mapping (an entry of a list field).
     pub fn nested(&self, block: Option<Block>, map: Mapping, known: &[KnownField]) -> Fields<'a> {
         let block = block.unwrap_or(self.block);
-        Fields::new(self.src, block, map, known)
+        Fields::with_lines(self.src, Rc::clone(&self.lines), block, map, known)
     }
 
     /// 1-based line of the start of this mapping.
@@ -507,6 +520,14 @@ impl<'a> Fields<'a> {
 
     pub fn source(&self) -> YamlText<'a> {
         self.src
+    }
+
+    /// The text of a 1-based line of the file.
+    pub fn line_text(&self, line: usize) -> &'a str {
+        self.lines
+            .get(line.saturating_sub(self.src.first_line))
+            .copied()
+            .unwrap_or("")
     }
 }
 

@@ -7,7 +7,7 @@ use super::{highlight, sanitize};
 use crate::diagnostics::Diagnostic;
 use crate::urls;
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone)]
@@ -200,6 +200,7 @@ pub fn render(src: &BodySource) -> (Rendered, Vec<Diagnostic>) {
     let mut events: Vec<Event> = Vec::new();
     let mut headings = Vec::new();
     let mut used_ids: HashSet<String> = HashSet::new();
+    let mut next_suffix: HashMap<String, usize> = HashMap::new();
     let mut heading_start: Option<usize> = None;
     let mut heading_text = String::new();
     let mut code: Option<(String, String)> = None;
@@ -256,12 +257,16 @@ pub fn render(src: &BodySource) -> (Rendered, Vec<Diagnostic>) {
                             || slugify(&heading_text),
                             |explicit| explicit.to_string(),
                         );
+                        // Resume each base's suffix count where its last duplicate
+                        // left off: every suffix below it is taken, and starting again
+                        // at 1 would make n identical headings quadratic.
                         let mut unique = base.clone();
-                        let mut n = 1;
+                        let mut n = next_suffix.get(&base).copied().unwrap_or(1);
                         while !used_ids.insert(unique.clone()) {
                             unique = format!("{base}-{n}");
                             n += 1;
                         }
+                        next_suffix.insert(base, n);
                         *id = Some(unique.clone().into());
                         headings.push(Heading {
                             level: heading_level(level),
