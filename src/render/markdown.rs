@@ -202,6 +202,9 @@ pub fn render(src: &BodySource) -> (Rendered, Vec<Diagnostic>) {
     let mut used_ids: HashSet<String> = HashSet::new();
     let mut next_suffix: HashMap<String, usize> = HashMap::new();
     let mut heading_start: Option<usize> = None;
+    let mut tables = 0;
+    // For each table so far, how many headings preceded it.
+    let mut table_headings: Vec<usize> = Vec::new();
     let mut heading_text = String::new();
     let mut code: Option<(String, String)> = None;
     let mut raw_html: Option<(String, bool)> = None;
@@ -310,9 +313,23 @@ pub fn render(src: &BodySource) -> (Rendered, Vec<Diagnostic>) {
                 }));
             }
             Event::Start(Tag::Table(align)) => {
+                // A scrollable region needs a name, and names must differ on a page:
+                // take the heading the table stands under.
+                tables += 1;
+                let under = headings.len();
+                let nth = 1 + table_headings.iter().filter(|&&h| h == under).count();
+                table_headings.push(under);
+                let label = match (headings.last(), nth) {
+                    (Some(h), 1) => format!("表：{}", h.text),
+                    (Some(h), n) => format!("表：{}（{n}）", h.text),
+                    (None, _) => format!("表{tables}"),
+                };
                 events.push(Event::Html(
-                    "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"表\">\n"
-                        .into(),
+                    format!(
+                        "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"{}\">\n",
+                        escape_attribute(&label)
+                    )
+                    .into(),
                 ));
                 events.push(Event::Start(Tag::Table(align)));
             }
@@ -333,12 +350,26 @@ pub fn render(src: &BodySource) -> (Rendered, Vec<Diagnostic>) {
     }
     let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    if html.contains(" style=\"text-align: ") {
+        // Column alignment arrives as inline styles, which the pages' CSP forbids.
+        html = html
+            .replace(" style=\"text-align: left\"", " class=\"align-left\"")
+            .replace(" style=\"text-align: center\"", " class=\"align-center\"")
+            .replace(" style=\"text-align: right\"", " class=\"align-right\"");
+    }
     let rendered = Rendered {
         html,
         headings,
         links: r.links,
     };
     (rendered, r.diagnostics)
+}
+
+fn escape_attribute(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 fn heading_level(level: HeadingLevel) -> u8 {

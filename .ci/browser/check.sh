@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# The default theme, verified in a real browser.
+#
+#   .ci/browser/check.sh [SITE_DIR]
+#
+# Without SITE_DIR it builds the repository's site (`cargo run --release -- build`) into
+# a temporary folder first. Installs what it needs when missing (install.sh: Debian's
+# chromium, poppler-utils, fonts-noto-cjk, Java; `npm ci` here), then runs check.mjs:
+# the Nu Html Checker over every HTML file, the no-other-host and relative-link checks,
+# axe-core (WCAG 2.0/2.1 A+AA) on one page of every kind in light and dark mode, no
+# horizontal overflow at 375 and 1280 px, visible focus, and the schedule printed to PDF.
+# Screenshots go to SCREENSHOT_DIR (default .ci/screenshots/, gitignored).
+# Exits non-zero when any check fails; the summary at the end says which.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo="$(cd "$here/../.." && pwd)"
+
+"$here/install.sh"
+
+tmp=""
+cleanup() { if [ -n "$tmp" ]; then rm -rf "$tmp"; fi; }
+trap cleanup EXIT
+
+if [ $# -ge 1 ]; then
+  site="$1"
+else
+  tmp="$(mktemp -d)"
+  site="$tmp/site"
+  echo "Building the site into $site" >&2
+  (cd "$repo" && cargo run --quiet --release -- build --output "$site")
+fi
+
+exec_status=0
+node "$here/check.mjs" "$site" --screenshots "${SCREENSHOT_DIR:-$repo/.ci/screenshots}" || exec_status=$?
+exit "$exec_status"
