@@ -289,6 +289,7 @@ pub fn resolve(content: &Content, bodies: &[Rendered]) -> (Graph, Diagnostics) {
     }
 
     // Body links: the file must exist, be published, and hold the anchor.
+    let mut suggestions = 0;
     for (i, body) in bodies.iter().enumerate() {
         let item = &content.items[i];
         if item.common.draft {
@@ -348,7 +349,14 @@ pub fn resolve(content: &Content, bodies: &[Rendered]) -> (Graph, Diagnostics) {
                             g.backlinks[t].insert(i);
                         }
                     } else if !target_exists(content, path) {
-                        let hint = closest_path(content, path);
+                        // Each suggestion compares against every file; a site with
+                        // thousands of broken links gets suggestions for the first ones.
+                        let hint = if suggestions < 100 {
+                            suggestions += 1;
+                            closest_path(content, path)
+                        } else {
+                            None
+                        };
                         let d = r.item_diag(
                             item,
                             "E017",

@@ -35,6 +35,15 @@ impl<'a> YamlText<'a> {
         if self.text.trim().is_empty() {
             return Ok(Mapping::new());
         }
+        if let Some((line, column)) = too_deep(self.text) {
+            return Err(self.error_at_line(
+                "E006",
+                line,
+                column,
+                format!("the YAML is nested more than {MAX_DEPTH} levels deep"),
+                Some("front matter and data files need only a few levels; check for unclosed `[` or `{`".into()),
+            ));
+        }
         match serde_yaml::from_str::<Value>(self.text) {
             Ok(Value::Mapping(map)) => Ok(map),
             Ok(Value::Null) => Ok(Mapping::new()),
@@ -115,6 +124,47 @@ impl<'a> YamlText<'a> {
             to: self.lines().len(),
         }
     }
+}
+
+/// serde_yaml refuses nesting deeper than this anyway, but its parser first spends time
+/// quadratic in the depth: 50,000 `[` take seconds. Refuse such text before parsing.
+const MAX_DEPTH: usize = 128;
+
+/// Where flow collections (`[`, `{`) first nest deeper than [`MAX_DEPTH`], if they do.
+/// Quoted strings are skipped; a quote opens one only where a YAML value can start, so
+/// an apostrophe inside plain text (`it's`) does not hide the brackets after it.
+fn too_deep(text: &str) -> Option<(usize, usize)> {
+    let mut depth = 0usize;
+    for (n, line) in text.split('\n').enumerate() {
+        let mut quote: Option<char> = None;
+        let mut previous = ' ';
+        let mut chars = line.chars().enumerate();
+        while let Some((col, c)) = chars.next() {
+            match quote {
+                Some('"') if c == '\\' => {
+                    chars.next();
+                }
+                Some(q) if c == q => quote = None,
+                Some(_) => {}
+                None => match c {
+                    '"' | '\'' if matches!(previous, ' ' | '[' | '{' | ',' | ':' | '-') => {
+                        quote = Some(c)
+                    }
+                    '#' if previous == ' ' => break,
+                    '[' | '{' => {
+                        depth += 1;
+                        if depth > MAX_DEPTH {
+                            return Some((n + 1, col + 1));
+                        }
+                    }
+                    ']' | '}' => depth = depth.saturating_sub(1),
+                    _ => {}
+                },
+            }
+            previous = c;
+        }
+    }
+    None
 }
 
 fn yaml_hint(message: &str) -> String {
@@ -554,5 +604,31 @@ pub fn describe(value: &Value) -> String {
         Value::Sequence(_) => "a list".into(),
         Value::Mapping(_) => "a group of fields".into(),
         Value::Tagged(_) => "a tagged value".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nesting_deeper_than_the_limit_is_found_before_parsing() {
+        let text = format!("title: x\ntags: {}", "[".repeat(MAX_DEPTH + 1));
+        assert_eq!(too_deep(&text), Some((2, 7 + MAX_DEPTH)));
+        assert_eq!(too_deep(&format!("a: {}", "[".repeat(MAX_DEPTH))), None);
+    }
+
+    #[test]
+    fn brackets_inside_quotes_and_comments_do_not_count() {
+        let many = "[".repeat(MAX_DEPTH + 1);
+        assert_eq!(too_deep(&format!("a: \"{many}\"")), None);
+        assert_eq!(too_deep(&format!("a: '{many}'")), None);
+        assert_eq!(too_deep(&format!("a: 1 # {many}")), None);
+    }
+
+    #[test]
+    fn an_apostrophe_in_plain_text_does_not_hide_brackets() {
+        let text = format!("a: it's {}", "[".repeat(MAX_DEPTH + 1));
+        assert!(too_deep(&text).is_some());
     }
 }

@@ -2,6 +2,7 @@
 //! stylesheet for those classes. The syntax set loads once per process.
 
 use std::sync::OnceLock;
+use std::time::{Duration, Instant};
 use syntect::highlighting::ThemeSet;
 use syntect::html::{css_for_theme_with_class_style, ClassStyle, ClassedHTMLGenerator};
 use syntect::parsing::SyntaxSet;
@@ -33,8 +34,37 @@ fn escape(text: &str) -> String {
     out
 }
 
+/// How a code block came out.
+pub enum Highlighted {
+    /// With highlighting classes, or plain for an unknown or missing language.
+    Done(String),
+    /// Plain, because highlighting took longer than [`TIME_BUDGET`].
+    TooSlow(String),
+}
+
+impl Highlighted {
+    pub fn into_html(self) -> String {
+        match self {
+            Highlighted::Done(html) | Highlighted::TooSlow(html) => html,
+        }
+    }
+}
+
+/// Longest a single block may take to highlight. syntect's grammars are quadratic or
+/// worse on some inputs (a Makefile line of `!`s, minified JavaScript); ordinary blocks
+/// take well under a millisecond, so only such inputs reach this, and the editor is
+/// told (W006) because their rendering then depends on the machine's speed.
+pub const TIME_BUDGET: Duration = Duration::from_millis(500);
+
+fn plain(code: &str, class: &str) -> String {
+    format!(
+        "<pre class=\"code\"><code{class}>{}</code></pre>\n",
+        escape(code)
+    )
+}
+
 /// Renders one fenced block. An unknown or missing language gives plain, escaped text.
-pub fn code_block(code: &str, lang: &str) -> String {
+pub fn code_block(code: &str, lang: &str) -> Highlighted {
     // syntect's matching time grows with the square of a line's length (a 100 KB line of
     // minified JavaScript takes minutes), so a block with a line longer than this many
     // bytes is shown plain, like an unknown language.
@@ -51,27 +81,25 @@ pub fn code_block(code: &str, lang: &str) -> String {
         format!(" class=\"language-{}\"", escape(lang))
     };
     let Some(syntax) = syntax else {
-        return format!(
-            "<pre class=\"code\"><code{class}>{}</code></pre>\n",
-            escape(code)
-        );
+        return Highlighted::Done(plain(code, &class));
     };
+    let started = Instant::now();
     let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, set, CLASS_STYLE);
     for line in LinesWithEndings::from(code) {
         if generator
             .parse_html_for_line_which_includes_newline(line)
             .is_err()
         {
-            return format!(
-                "<pre class=\"code\"><code{class}>{}</code></pre>\n",
-                escape(code)
-            );
+            return Highlighted::Done(plain(code, &class));
+        }
+        if started.elapsed() > TIME_BUDGET {
+            return Highlighted::TooSlow(plain(code, &class));
         }
     }
-    format!(
+    Highlighted::Done(format!(
         "<pre class=\"code\"><code{class}>{}</code></pre>\n",
         generator.finalize()
-    )
+    ))
 }
 
 /// Code blocks sit on the theme's `--surface` colour (style.css), light and dark.
@@ -173,7 +201,9 @@ mod tests {
 
     #[test]
     fn known_language_gets_classes_and_no_inline_style() {
-        let html = code_block("fn main() {}\n", "rust");
+        let Highlighted::Done(html) = code_block("fn main() {}\n", "rust") else {
+            panic!("too slow")
+        };
         assert!(html.contains("class=\"hl-"), "{html}");
         assert!(!html.contains("style="), "{html}");
     }
@@ -194,7 +224,9 @@ mod tests {
 
     #[test]
     fn unknown_language_is_escaped_plain_text() {
-        let html = code_block("<b>&\n", "nosuchlang");
+        let Highlighted::Done(html) = code_block("<b>&\n", "nosuchlang") else {
+            panic!("too slow")
+        };
         assert_eq!(
             html,
             "<pre class=\"code\"><code class=\"language-nosuchlang\">&lt;b&gt;&amp;\n</code></pre>\n"

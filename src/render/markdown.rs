@@ -245,7 +245,20 @@ pub fn render(src: &BodySource) -> (Rendered, Vec<Diagnostic>) {
             }
             Event::End(TagEnd::CodeBlock) => {
                 if let Some((lang, buf)) = code.take() {
-                    events.push(Event::Html(highlight::code_block(&buf, &lang).into()));
+                    let html = match highlight::code_block(&buf, &lang) {
+                        highlight::Highlighted::Done(html) => html,
+                        highlight::Highlighted::TooSlow(html) => {
+                            let d = Diagnostic::warning(
+                                "W006",
+                                src.path,
+                                format!("this `{lang}` code block takes too long to highlight; it is shown as plain text"),
+                            )
+                            .with_hint("split very long or repetitive lines, or remove the language name after ```");
+                            r.report(d, range.start, 3);
+                            html
+                        }
+                    };
+                    events.push(Event::Html(html.into()));
                 }
             }
             Event::Start(Tag::Heading { .. }) => {
