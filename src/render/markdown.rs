@@ -345,6 +345,14 @@ pub fn render(src: &BodySource) -> (Rendered, Vec<Diagnostic>) {
                     .into(),
                 ));
                 events.push(Event::Start(Tag::Table(align)));
+                // GFM has no caption syntax; screen readers still announce one.
+                events.push(Event::Html(
+                    format!(
+                        "<caption class=\"visually-hidden\">{}</caption>\n",
+                        escape_attribute(&label)
+                    )
+                    .into(),
+                ));
             }
             Event::End(TagEnd::Table) => {
                 events.push(Event::End(TagEnd::Table));
