@@ -1,6 +1,7 @@
 //! Syntax highlighting of fenced code with CSS classes (never inline styles), and the
 //! stylesheet for those classes. The syntax set loads once per process.
 
+use super::escape_html;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 use syntect::highlighting::ThemeSet;
@@ -18,20 +19,6 @@ fn syntaxes() -> &'static SyntaxSet {
 /// Loads the syntax definitions now, so parallel workers do not wait for each other later.
 pub fn warm_up() {
     let _ = syntaxes();
-}
-
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 16);
-    for c in text.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 /// How a code block came out.
@@ -59,7 +46,7 @@ pub const TIME_BUDGET: Duration = Duration::from_millis(500);
 fn plain(code: &str, class: &str) -> String {
     format!(
         "<pre class=\"code\"><code{class}>{}</code></pre>\n",
-        escape(code)
+        escape_html(code)
     )
 }
 
@@ -78,7 +65,7 @@ pub fn code_block(code: &str, lang: &str) -> Highlighted {
     let class = if lang.is_empty() {
         String::new()
     } else {
-        format!(" class=\"language-{}\"", escape(lang))
+        format!(" class=\"language-{}\"", escape_html(lang))
     };
     let Some(syntax) = syntax else {
         return Highlighted::Done(plain(code, &class));

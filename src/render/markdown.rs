@@ -3,7 +3,7 @@
 //! `.md` sources rewritten to page URLs. Whether a link's target exists is checked later
 //! (resolve), from the links recorded here, so each body is parsed exactly once.
 
-use super::{highlight, sanitize};
+use super::{escape_html, highlight, sanitize};
 use crate::diagnostics::Diagnostic;
 use crate::urls;
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
@@ -340,7 +340,7 @@ pub fn render(src: &BodySource) -> (Rendered, Vec<Diagnostic>) {
                 events.push(Event::Html(
                     format!(
                         "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"{}\">\n",
-                        escape_attribute(&label)
+                        escape_html(&label)
                     )
                     .into(),
                 ));
@@ -349,7 +349,7 @@ pub fn render(src: &BodySource) -> (Rendered, Vec<Diagnostic>) {
                 events.push(Event::Html(
                     format!(
                         "<caption class=\"visually-hidden\">{}</caption>\n",
-                        escape_attribute(&label)
+                        escape_html(&label)
                     )
                     .into(),
                 ));
@@ -384,13 +384,6 @@ pub fn render(src: &BodySource) -> (Rendered, Vec<Diagnostic>) {
         links: r.links,
     };
     (rendered, r.diagnostics)
-}
-
-fn escape_attribute(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('"', "&quot;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }
 
 fn heading_level(level: HeadingLevel) -> u8 {
