@@ -41,6 +41,8 @@ pub struct Options {
     /// The day "upcoming events" count from; defaults to the first day of the newest
     /// fiscal year in `schedule/`, so builds stay reproducible.
     pub today: Option<Date>,
+    /// A preview build: drafts are published (marked as drafts) and may be referenced.
+    pub drafts: bool,
 }
 
 impl Options {
@@ -52,6 +54,7 @@ impl Options {
             profile: Profile::Intranet,
             base_path: "/".into(),
             today: None,
+            drafts: false,
         }
     }
 }
@@ -161,7 +164,10 @@ pub fn check_files(files: Vec<(PathBuf, Vec<u8>)>) -> Diagnostics {
 
 fn prepare(options: &Options, timer: &mut Timer) -> Prepared {
     render::highlight::warm_up();
-    let (content, mut diagnostics) = content::load(&options.root.join("content"));
+    let (mut content, mut diagnostics) = content::load(&options.root.join("content"));
+    if options.drafts {
+        content.publish_drafts();
+    }
     timer.step("load content");
     let (bodies, home, body_diags) = render_bodies(&content);
     diagnostics.extend(body_diags);

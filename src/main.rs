@@ -47,6 +47,9 @@ struct Common {
     /// Prints how long each stage of the pipeline took.
     #[arg(long)]
     timings: bool,
+    /// Preview: publishes drafts too (marked as drafts) and allows references to them.
+    #[arg(long)]
+    drafts: bool,
 }
 
 #[derive(Subcommand)]
@@ -84,6 +87,7 @@ fn options(common: &Common) -> Options {
         ProfileArg::Public => BuildProfile::Public,
     };
     options.today = common.today;
+    options.drafts = common.drafts;
     options
 }
 

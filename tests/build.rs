@@ -307,3 +307,24 @@ fn contact_page_groups_rows_and_links_the_pages_that_name_them() {
     assert!(html.contains("href=\"../surveys/chosa-a/\""), "{html}");
     assert!(html.contains("href=\"tel:03-0000-0000\""));
 }
+
+#[test]
+fn a_preview_build_publishes_drafts_marked_as_drafts() {
+    let site = Site::copy_of("basic");
+    let law = site
+        .read("laws/law-x.md")
+        .replacen("title: 法律X", "title: 法律X\ndraft: true", 1);
+    site.write("laws/law-x.md", &law);
+    assert!(
+        site.build().is_err(),
+        "a publishing build refuses references to drafts"
+    );
+    let mut options = site.options();
+    options.drafts = true;
+    tebiki::build(&options).expect("a preview build accepts them");
+    let html = site.page("laws/law-x/index.html");
+    assert!(html.contains("class=\"draft-banner\""), "{html}");
+    assert!(!site
+        .page("surveys/chosa-a/index.html")
+        .contains("draft-banner"));
+}

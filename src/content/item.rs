@@ -215,6 +215,8 @@ pub struct Common {
     pub title: String,
     pub summary: Option<String>,
     pub draft: bool,
+    /// A draft published anyway by a preview build (`--drafts`), marked as such.
+    pub previewed_draft: bool,
     pub updated: Option<Date>,
     pub tags: Vec<Spanned<String>>,
     pub contacts: Vec<Spanned<String>>,
@@ -307,6 +309,7 @@ pub fn read(kind: Kind, id: String, source: SourceFile) -> (Option<Item>, Vec<Di
     let common = Common {
         summary: f.string("summary", None),
         draft: f.bool("draft").unwrap_or(false),
+        previewed_draft: false,
         updated,
         tags: f.string_list("tags"),
         contacts: f.string_list("contacts"),

@@ -34,6 +34,18 @@ pub struct Content {
     pub unloaded: Vec<(Kind, String, PathBuf)>,
 }
 
+impl Content {
+    /// For a preview build: drafts are published like other items, marked as drafts.
+    pub fn publish_drafts(&mut self) {
+        for item in &mut self.items {
+            if item.common.draft {
+                item.common.draft = false;
+                item.common.previewed_draft = true;
+            }
+        }
+    }
+}
+
 /// The id rule of the content model: lower-case ASCII words joined by `-`.
 pub fn is_valid_id(id: &str) -> bool {
     !id.is_empty()

@@ -125,6 +125,8 @@ pub struct ItemView {
     pub url: String,
     pub title: String,
     pub summary: Option<String>,
+    /// Shown only by preview builds (`--drafts`).
+    pub draft: bool,
     pub updated: Option<String>,
     pub updated_ja: Option<String>,
     pub tags: Vec<TagView>,
@@ -250,6 +252,7 @@ impl<'a> Views<'a> {
             url: urls::item_url(item.kind, &item.id),
             title: item.common.title.clone(),
             summary: item.common.summary.clone(),
+            draft: item.common.previewed_draft,
             updated: item.common.updated.map(|d| d.to_string()),
             updated_ja: item.common.updated.map(Date::japanese),
             tags: unique_tags(item)
