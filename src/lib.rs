@@ -145,11 +145,14 @@ fn render_bodies(content: &Content) -> (Vec<Rendered>, Option<Rendered>, Vec<Dia
 fn analyse(
     content: &Content,
     diagnostics: &mut Diagnostics,
+    timer: &mut Timer,
 ) -> (Vec<Rendered>, Option<Rendered>, resolve::Graph) {
     let (bodies, home, body_diags) = render_bodies(content);
     diagnostics.extend(body_diags);
+    timer.step("render Markdown");
     let (graph, graph_diags) = resolve::resolve(content, &bodies);
     diagnostics.extend(graph_diags);
+    timer.step("resolve references");
     (bodies, home, graph)
 }
 
@@ -158,7 +161,7 @@ fn analyse(
 /// this; it must never panic, whatever the bytes.
 pub fn check_files(files: Vec<(PathBuf, Vec<u8>)>) -> Diagnostics {
     let (content, mut diagnostics) = content::from_memory(files);
-    analyse(&content, &mut diagnostics);
+    analyse(&content, &mut diagnostics, &mut Timer::start());
     diagnostics.sorted()
 }
 
@@ -169,12 +172,7 @@ fn prepare(options: &Options, timer: &mut Timer) -> Prepared {
         content.publish_drafts();
     }
     timer.step("load content");
-    let (bodies, home, body_diags) = render_bodies(&content);
-    diagnostics.extend(body_diags);
-    timer.step("render Markdown");
-    let (graph, graph_diags) = resolve::resolve(&content, &bodies);
-    diagnostics.extend(graph_diags);
-    timer.step("resolve references");
+    let (bodies, home, graph) = analyse(&content, &mut diagnostics, timer);
     let theme = match render::theme::load(&options.root, content.site.theme.as_deref()) {
         Ok(t) => t,
         Err(d) => {
