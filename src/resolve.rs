@@ -521,6 +521,11 @@ fn anchor_hint(anchor: &str, body: &Rendered) -> Option<String> {
 
 fn target_exists(content: &Content, path: &Path) -> bool {
     content.assets.iter().any(|a| a == path)
+        || content.schedules.iter().any(|s| s.path == path)
+        || content
+            .contacts_source
+            .as_ref()
+            .is_some_and(|(p, _)| p == path)
         || content.unloaded.iter().any(|(_, _, p)| p == path)
         || (path.as_os_str() == "_index.md" && content.home.is_some())
 }

@@ -16,6 +16,16 @@ pub fn source_url(rel: &Path) -> String {
     if text == "_index.md" {
         return String::new();
     }
+    // The data files have pages of their own.
+    if text == "contacts.yaml" {
+        return "contacts/".into();
+    }
+    if let Some(year) = text
+        .strip_prefix("schedule/")
+        .and_then(|rest| rest.strip_suffix(".yaml"))
+    {
+        return format!("schedule/{year}/");
+    }
     if let Some(without_ext) = text.strip_suffix(".md") {
         let mut parts = without_ext.split('/');
         let dir = parts.next().unwrap_or("");
@@ -158,6 +168,11 @@ mod tests {
         );
         assert_eq!(source_url(Path::new("pages/sub/x.md")), "pages/x/");
         assert_eq!(source_url(Path::new("_index.md")), "");
+        assert_eq!(source_url(Path::new("contacts.yaml")), "contacts/");
+        assert_eq!(
+            source_url(Path::new("schedule/2022.yaml")),
+            "schedule/2022/"
+        );
         assert_eq!(source_url(Path::new("images/a b.png")), "images/a%20b.png");
     }
 

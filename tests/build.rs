@@ -328,3 +328,19 @@ fn a_preview_build_publishes_drafts_marked_as_drafts() {
         .page("surveys/chosa-a/index.html")
         .contains("draft-banner"));
 }
+
+#[test]
+fn body_links_to_the_data_files_lead_to_their_pages() {
+    let site = Site::copy_of("basic");
+    let law = site.read("laws/law-x.md").replacen(
+        "法律の目的。",
+        "法律の目的。[予定](../schedule/2022.yaml)と[照会先](../contacts.yaml)。",
+        1,
+    );
+    site.write("laws/law-x.md", &law);
+    site.build().unwrap();
+    let html = site.page("laws/law-x/index.html");
+    assert!(html.contains("href=\"../../schedule/2022/\""), "{html}");
+    assert!(html.contains("href=\"../../contacts/\""), "{html}");
+    assert!(broken_internal_links(&site.output()).is_empty());
+}
