@@ -261,7 +261,17 @@ pub fn render(src: &BodySource) -> (Rendered, Vec<Diagnostic>) {
                     events.push(Event::Html(html.into()));
                 }
             }
-            Event::Start(Tag::Heading { .. }) => {
+            Event::Start(Tag::Heading { level, .. }) => {
+                if level == HeadingLevel::H1 {
+                    // The theme prints the title as the page's only h1.
+                    let d = Diagnostic::warning(
+                        "W007",
+                        src.path,
+                        "a level-1 heading (`#`) in the body: the page title is already the page's heading",
+                    )
+                    .with_hint("start body headings at `##`");
+                    r.report(d, range.start, 1);
+                }
                 heading_start = Some(events.len());
                 heading_text.clear();
                 events.push(event);
@@ -443,6 +453,13 @@ mod tests {
             r.links[0].target,
             LinkTarget::File("laws/tokei-ho.md".into(), Some("第33条".into()))
         );
+    }
+
+    #[test]
+    fn level_one_headings_in_the_body_are_a_warning() {
+        let (_, d) = render_at("pages/a.md", "本文\n\n# 見出し\n");
+        assert_eq!(d[0].code, "W007");
+        assert_eq!(d[0].location.line, 3);
     }
 
     #[test]
