@@ -71,18 +71,6 @@ impl SourceFile {
     pub fn body_line(&self) -> usize {
         self.lines.line_col(&self.text, self.body_start).0
     }
-
-    /// A diagnostic pointing at a 1-based line and column of this file.
-    pub fn diagnostic_at(
-        &self,
-        base: Diagnostic,
-        line: usize,
-        column: usize,
-        width: usize,
-    ) -> Diagnostic {
-        base.at(line, column, width)
-            .with_source_line(self.lines.line(&self.text, line))
-    }
 }
 
 /// Decodes raw bytes: UTF-8 only, a BOM dropped, CRLF and lone CR turned into LF.
