@@ -309,7 +309,7 @@ fn body_link_to_a_missing_file_is_an_error() {
         },
         "E017",
         "laws/law-x.md",
-        12,
+        13,
     );
 }
 
@@ -319,7 +319,7 @@ fn body_link_to_a_missing_anchor_is_an_error() {
         |s| edit(s, "surveys/chosa-a.md", "law-x.md#目的", "law-x.md#目標"),
         "E020",
         "surveys/chosa-a.md",
-        21,
+        22,
     );
 }
 
@@ -336,7 +336,7 @@ fn link_leaving_content_is_an_error() {
         },
         "E015",
         "laws/law-x.md",
-        12,
+        13,
     );
 }
 
@@ -353,7 +353,7 @@ fn javascript_link_is_an_error() {
         },
         "E021",
         "laws/law-x.md",
-        12,
+        13,
     );
 }
 
@@ -452,4 +452,54 @@ fn rendered_diagnostics_read_well() {
         edit(s, "laws/law-x.md", "status: in_force", "status: [in_force");
     });
     insta::assert_snapshot!(diags.render());
+}
+
+#[test]
+fn local_government_other_than_true_or_false_is_an_error_that_says_to_leave_it_out() {
+    let change = |s: &Site| {
+        edit(
+            s,
+            "schedule/2022.yaml",
+            "local_government: true",
+            "local_government: unknown",
+        )
+    };
+    assert_error(change, "E008", "schedule/2022.yaml", 12);
+    let (_, diags) = check_after(change);
+    let d = find(&diags, "E008");
+    let hint = d.hint.as_deref().unwrap_or("");
+    assert!(hint.contains("leave the line out"), "{}", d.render());
+
+    let survey = |s: &Site| {
+        edit(
+            s,
+            "surveys/chosa-a.md",
+            "local_government: true",
+            "local_government: yes please",
+        )
+    };
+    assert_error(survey, "E008", "surveys/chosa-a.md", 10);
+}
+
+#[test]
+fn milestone_basis_outside_stated_or_read_is_an_error_suggesting_the_closest() {
+    let change = |s: &Site| {
+        edit(
+            s,
+            "roadmap/card-1.md",
+            "state: done}",
+            "state: done, basis: reed}",
+        )
+    };
+    assert_error(change, "E009", "roadmap/card-1.md", 6);
+    let (_, diags) = check_after(change);
+    let d = find(&diags, "E009");
+    assert!(
+        d.hint
+            .as_deref()
+            .unwrap_or("")
+            .contains("did you mean `read`?"),
+        "{}",
+        d.render()
+    );
 }

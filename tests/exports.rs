@@ -666,6 +666,14 @@ fn data_json_validates_against_the_schema_in_both_profiles() {
         assert_eq!(items[1]["effective"], "2021-09");
         assert_eq!(items[1]["status"], "in_force");
         assert_eq!(items[2]["milestones"][1]["end"], "FY2023");
+        assert_eq!(items[2]["milestones"][0]["basis"], "stated");
+        assert_eq!(items[2]["milestones"][0]["note"], serde_json::Value::Null);
+        assert_eq!(items[2]["milestones"][1]["basis"], "read");
+        assert_eq!(items[2]["milestones"][1]["note"], "図の矢印の位置から");
+        for item in items {
+            assert_eq!(item["source"], "試験資料 第１節「試験の見出し」");
+        }
+        assert_eq!(survey["local_government"], true);
         assert_eq!(items[3]["weight"], 10);
 
         let events = data["schedules"][0]["events"].as_array().expect("events");
@@ -677,6 +685,17 @@ fn data_json_validates_against_the_schema_in_both_profiles() {
         assert_eq!(year_end["when"], "2022-12 late .. 2023-01");
         assert_eq!(year_end["first_day"], "2022-12-21");
         assert_eq!(year_end["last_day"], "2023-01-31");
+        // Three states: said yes, said no, and not said (null, never false).
+        let cooperation = |title: &str| {
+            events
+                .iter()
+                .find(|e| e["title"] == title)
+                .unwrap_or_else(|| panic!("{title}"))["local_government"]
+                .clone()
+        };
+        assert_eq!(cooperation("試験調査の実施"), serde_json::json!(true));
+        assert_eq!(cooperation("下旬の調査"), serde_json::json!(false));
+        assert_eq!(cooperation("上旬の提供"), serde_json::Value::Null);
         // Survey events refer to schedule events by the ids the calendars carry.
         let event_ids: BTreeSet<&str> = events.iter().map(|e| e["id"].as_str().unwrap()).collect();
         for id in survey["events"].as_array().unwrap() {

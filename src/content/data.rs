@@ -220,7 +220,7 @@ pub struct Event {
     pub tracks: Vec<Spanned<String>>,
     pub kind: Option<EventKind>,
     pub survey: Option<Spanned<String>>,
-    pub local_government: bool,
+    pub local_government: super::item::Cooperation,
     pub line: usize,
 }
 
@@ -359,7 +359,7 @@ pub fn read_schedule(path: &Path, text: String) -> (Option<Schedule>, Vec<Diagno
             tracks,
             kind: e.choice("kind", &EventKind::CHOICES, None),
             survey: e.spanned_string("survey", None),
-            local_government: e.bool("local_government").unwrap_or(false),
+            local_government: super::item::read_cooperation(&mut e),
             line,
         };
         let ok = title.is_some() && e.diagnostics.iter().all(|d| !d.is_error());

@@ -165,6 +165,103 @@ impl MilestoneState {
     }
 }
 
+/// Whether a survey asks local governments to cooperate (協力依頼). The seed marks the
+/// surveys that do in bold, and the bold may be lost: "not requested" is a claim of its
+/// own, so an absent field is `Unknown`, never `NotRequested`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Cooperation {
+    Requested,
+    NotRequested,
+    #[default]
+    Unknown,
+}
+
+impl Cooperation {
+    /// `true`, `false` or nothing, as written in the YAML and exported to data.json.
+    pub fn as_option(self) -> Option<bool> {
+        match self {
+            Cooperation::Requested => Some(true),
+            Cooperation::NotRequested => Some(false),
+            Cooperation::Unknown => None,
+        }
+    }
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Cooperation::Requested => "requested",
+            Cooperation::NotRequested => "not_requested",
+            Cooperation::Unknown => "unknown",
+        }
+    }
+
+    /// How readers see it; the unknown state says so rather than passing for "no".
+    pub fn label(self) -> &'static str {
+        match self {
+            Cooperation::Requested => "協力を依頼している調査",
+            Cooperation::NotRequested => "協力を依頼していない調査",
+            Cooperation::Unknown => "資料から読み取れない",
+        }
+    }
+}
+
+/// Reads `local_government` (of a survey or a schedule event): `true`, `false`, or
+/// absent for unknown.
+pub(crate) fn read_cooperation(f: &mut Fields) -> Cooperation {
+    match f.get("local_government").cloned() {
+        None => Cooperation::Unknown,
+        Some(Value::Bool(true)) => Cooperation::Requested,
+        Some(Value::Bool(false)) => Cooperation::NotRequested,
+        Some(other) => {
+            let message = format!(
+                "field `local_government` must be true or false, found {}",
+                super::yaml::describe(&other)
+            );
+            f.error_at_key(
+                "E008",
+                "local_government",
+                message,
+                Some(
+                    "write `local_government: true` where the seed marks the survey as asking \
+                     local governments to cooperate, `false` only where the seed says it does \
+                     not; leave the line out when the seed does not say"
+                        .into(),
+                ),
+            );
+            Cooperation::Unknown
+        }
+    }
+}
+
+/// How the date of a milestone is known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Basis {
+    /// The seed says the date in words.
+    #[default]
+    Stated,
+    /// Read from the layout of a figure (a bar's position on a time axis): a reading,
+    /// shown as such wherever the date appears.
+    Read,
+}
+
+impl Basis {
+    const CHOICES: [(&'static str, Basis); 2] = [("stated", Basis::Stated), ("read", Basis::Read)];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Basis::Stated => "stated",
+            Basis::Read => "read",
+        }
+    }
+
+    /// The words shown next to a date read from a figure; none for a stated date.
+    pub fn label(self) -> Option<&'static str> {
+        match self {
+            Basis::Stated => None,
+            Basis::Read => Some("時期は資料の図からの読み取り"),
+        }
+    }
+}
+
 /// One arrow chain of a survey's 調査経路; a step with several names is a branching.
 #[derive(Debug, Clone)]
 pub struct Route {
@@ -178,6 +275,9 @@ pub struct Milestone {
     pub start: FiscalPoint,
     pub end: Option<FiscalPoint>,
     pub state: Option<MilestoneState>,
+    pub basis: Basis,
+    /// How the date was read, or anything else the editor wants readers to know.
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -187,7 +287,7 @@ pub enum Details {
         frequency: String,
         methods: Vec<Method>,
         routes: Vec<Route>,
-        local_government: bool,
+        local_government: Cooperation,
         uses: Vec<String>,
         laws: Vec<Spanned<String>>,
         roadmap: Vec<Spanned<String>>,
@@ -221,6 +321,8 @@ pub struct Common {
     pub tags: Vec<Spanned<String>>,
     pub contacts: Vec<Spanned<String>>,
     pub related: Vec<Spanned<String>>,
+    /// Where in the briefing the item's facts come from (section and heading).
+    pub source: Option<String>,
 }
 
 /// A Markdown item after loading: where it came from and what its front matter says.
@@ -233,7 +335,7 @@ pub struct Item {
     pub details: Details,
 }
 
-const COMMON_FIELDS: [KnownField; 7] = [
+const COMMON_FIELDS: [KnownField; 8] = [
     ("title", "ページの題名"),
     ("summary", "要約"),
     ("draft", "下書き"),
@@ -241,6 +343,7 @@ const COMMON_FIELDS: [KnownField; 7] = [
     ("tags", "キーワード"),
     ("contacts", "照会先"),
     ("related", "関連項目"),
+    ("source", "出典（資料の節と見出し）"),
 ];
 
 fn known_fields(kind: Kind) -> Vec<KnownField> {
@@ -314,6 +417,10 @@ pub fn read(kind: Kind, id: String, source: SourceFile) -> (Option<Item>, Vec<Di
         tags: f.string_list("tags"),
         contacts: f.string_list("contacts"),
         related: f.string_list("related"),
+        source: f
+            .string("source", None)
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty()),
         title: title.unwrap_or_default(),
     };
     let details = match kind {
@@ -349,7 +456,7 @@ fn read_survey(f: &mut Fields) -> Details {
         frequency: frequency.unwrap_or_default(),
         methods,
         routes,
-        local_government: f.bool("local_government").unwrap_or(false),
+        local_government: read_cooperation(f),
         uses: f.string_list("uses").into_iter().map(|s| s.value).collect(),
         laws: f.string_list("laws"),
         roadmap: f.string_list("roadmap"),
@@ -463,11 +570,16 @@ fn read_roadmap(f: &mut Fields) -> Details {
     }
 }
 
-const MILESTONE_FIELDS: [KnownField; 4] = [
+const MILESTONE_FIELDS: [KnownField; 6] = [
     ("label", "内容"),
     ("start", "開始"),
     ("end", "終了"),
     ("state", "状態"),
+    (
+        "basis",
+        "時期の根拠（stated: 資料の記載, read: 図からの読み取り）",
+    ),
+    ("note", "注記"),
 ];
 
 fn read_milestones(f: &mut Fields) -> Vec<Milestone> {
@@ -499,7 +611,7 @@ fn read_milestones(f: &mut Fields) -> Vec<Milestone> {
                 "E008",
                 "milestones",
                 format!(
-                    "milestone {} must be a group of `label`, `start`, `end`, `state`",
+                    "milestone {} must be a group of `label`, `start`, `end`, `state`, `basis`, `note`",
                     n + 1
                 ),
                 None,
@@ -511,6 +623,11 @@ fn read_milestones(f: &mut Fields) -> Vec<Milestone> {
         let start = fiscal_point(&mut m, "start", true);
         let end = fiscal_point(&mut m, "end", false);
         let state = m.choice("state", &MilestoneState::CHOICES, None);
+        let basis = m.choice("basis", &Basis::CHOICES, None).unwrap_or_default();
+        let note = m
+            .string("note", None)
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty());
         if let (Some(s), Some(e)) = (&start, &end) {
             if e.last_day() < s.first_day() {
                 m.error_at_key(
@@ -528,6 +645,8 @@ fn read_milestones(f: &mut Fields) -> Vec<Milestone> {
                 start,
                 end,
                 state,
+                basis,
+                note,
             });
         }
     }

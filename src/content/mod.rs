@@ -8,7 +8,8 @@ pub mod yaml;
 
 pub use data::{Contact, Contacts, Event, EventKind, Schedule, SiteConfig, Track};
 pub use item::{
-    Category, Common, Details, Item, Kind, LawStatus, Method, Milestone, MilestoneState, Route,
+    Basis, Category, Common, Cooperation, Details, Item, Kind, LawStatus, Method, Milestone,
+    MilestoneState, Route,
 };
 pub use source::SourceFile;
 pub use yaml::Spanned;

@@ -8,6 +8,7 @@
 
 use super::{base_url, event_ids, public_url, track_file};
 use crate::calendar::fiscal_year_label;
+use crate::content::Cooperation;
 use crate::render::SitePages;
 
 /// The longest content line, in octets, without the line break (RFC 5545 3.1).
@@ -74,7 +75,7 @@ fn event(site: &SitePages, (s, e): (usize, usize), id: &str) -> String {
     let ev = &schedule.events[e];
     let view = site.views.event((s, e));
     let mut summary = ev.title.trim().to_string();
-    if ev.local_government {
+    if ev.local_government == Cooperation::Requested {
         summary.push_str("（協力依頼）");
     }
     let mut description = vec![format!("時期：{}", view.when)];
@@ -84,7 +85,7 @@ fn event(site: &SitePages, (s, e): (usize, usize), id: &str) -> String {
     if let Some(label) = view.kind_label {
         description.push(format!("種類：{label}"));
     }
-    if ev.local_government {
+    if ev.local_government == Cooperation::Requested {
         description.push("地方公共団体に協力を依頼している調査".into());
     }
     // Absolute with `base_url`; otherwise the path from the site root.

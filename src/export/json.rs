@@ -15,7 +15,7 @@ use crate::urls;
 use serde::Serialize;
 
 /// Bumped when a field changes meaning or is removed (adding fields does not).
-const FORMAT_VERSION: u32 = 1;
+const FORMAT_VERSION: u32 = 2;
 
 #[derive(Serialize)]
 struct Data<'a> {
@@ -49,6 +49,8 @@ struct ItemData {
     /// Contact ids (rows of `contacts.rows`).
     contacts: Vec<String>,
     related: Vec<String>,
+    /// Where in the briefing the facts come from (section and heading), if said.
+    source: Option<String>,
     #[serde(flatten)]
     details: DetailsData,
 }
@@ -61,7 +63,8 @@ enum DetailsData {
         frequency: String,
         methods: Vec<&'static str>,
         routes: Vec<RouteData>,
-        local_government: bool,
+        /// `true`, `false` (only where the seed says so) or null: unknown.
+        local_government: Option<bool>,
         uses: Vec<String>,
         laws: Vec<String>,
         roadmap: Vec<String>,
@@ -101,6 +104,9 @@ struct MilestoneData {
     start: String,
     end: Option<String>,
     state: Option<&'static str>,
+    /// `stated` (the seed says the date) or `read` (read from a figure's layout).
+    basis: &'static str,
+    note: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -135,7 +141,8 @@ struct EventData {
     tracks: Vec<String>,
     kind: Option<&'static str>,
     survey: Option<String>,
-    local_government: bool,
+    /// `true`, `false` (only where the seed says so) or null: unknown.
+    local_government: Option<bool>,
 }
 
 #[derive(Serialize)]
@@ -233,7 +240,7 @@ pub fn data(site: &SitePages) -> Vec<u8> {
                                     .event_survey
                                     .get(&(s, e))
                                     .map(|&i| item_ref(&content.items[i])),
-                                local_government: ev.local_government,
+                                local_government: ev.local_government.as_option(),
                             }
                         })
                         .collect(),
@@ -307,7 +314,7 @@ fn item(site: &SitePages, i: ItemRef, ids: &[Vec<String>]) -> ItemData {
                         path: r.path.clone(),
                     })
                     .collect(),
-                local_government: *local_government,
+                local_government: local_government.as_option(),
                 uses: uses.clone(),
                 laws: refs(site, &g.laws[i]),
                 roadmap: refs(site, &g.roadmap[i]),
@@ -341,6 +348,8 @@ fn item(site: &SitePages, i: ItemRef, ids: &[Vec<String>]) -> ItemData {
                     start: m.start.to_string(),
                     end: m.end.map(|e| e.to_string()),
                     state: m.state.map(|s| s.key()),
+                    basis: m.basis.key(),
+                    note: m.note.clone(),
                 })
                 .collect(),
             laws: refs(site, &g.laws[i]),
@@ -360,6 +369,7 @@ fn item(site: &SitePages, i: ItemRef, ids: &[Vec<String>]) -> ItemData {
             .map(|&c| content.contacts.rows[c].id.value.clone())
             .collect(),
         related: refs(site, &g.related[i]),
+        source: it.common.source.clone(),
         details,
     }
 }

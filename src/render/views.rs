@@ -51,7 +51,9 @@ pub struct EventView {
     pub track_titles: Vec<String>,
     pub kind: Option<&'static str>,
     pub kind_label: Option<&'static str>,
-    pub local_government: bool,
+    /// `true` (協力依頼), `false` (the seed says not), or null: the seed does not say.
+    pub local_government: Option<bool>,
+    pub local_government_label: &'static str,
     pub survey: Option<LinkView>,
 }
 
@@ -81,7 +83,9 @@ pub struct SurveyView {
     pub frequency: String,
     pub methods: Vec<&'static str>,
     pub routes: Vec<RouteView>,
-    pub local_government: bool,
+    /// As for events: `true`, `false`, or null when unknown.
+    pub local_government: Option<bool>,
+    pub local_government_label: &'static str,
     pub uses: Vec<String>,
     pub laws: Vec<LinkView>,
     pub roadmap: Vec<LinkView>,
@@ -105,6 +109,11 @@ pub struct MilestoneView {
     pub end: Option<String>,
     pub state: Option<&'static str>,
     pub state_label: Option<&'static str>,
+    /// `stated` or `read` (read from a figure's layout).
+    pub basis: &'static str,
+    /// "時期は資料の図からの読み取り" for a reading, else nothing.
+    pub basis_label: Option<&'static str>,
+    pub note: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -139,6 +148,8 @@ pub struct ItemView {
     pub law: Option<LawView>,
     pub roadmap: Option<RoadmapView>,
     pub source: String,
+    /// The `source` field: where in the briefing the facts come from (出典).
+    pub citation: Option<String>,
 }
 
 /// Builds views; holds what every view needs.
@@ -226,7 +237,8 @@ impl<'a> Views<'a> {
             track_titles,
             kind: event.kind.map(|k| k.key()),
             kind_label: event.kind.map(|k| k.label()),
-            local_government: event.local_government,
+            local_government: event.local_government.as_option(),
+            local_government_label: event.local_government.label(),
             survey: self.graph.event_survey.get(&(s, e)).map(|&i| self.link(i)),
         }
     }
@@ -280,6 +292,7 @@ impl<'a> Views<'a> {
             law: None,
             roadmap: None,
             source: item.source.path.to_string_lossy().into_owned(),
+            citation: item.common.source.clone(),
         };
         match &item.details {
             Details::Survey {
@@ -304,7 +317,8 @@ impl<'a> Views<'a> {
                             steps: r.path.clone(),
                         })
                         .collect(),
-                    local_government: *local_government,
+                    local_government: local_government.as_option(),
+                    local_government_label: local_government.label(),
                     uses: uses.clone(),
                     laws: self.links(g.laws[i].iter().copied()),
                     roadmap: self.links(g.roadmap[i].iter().copied()),
@@ -355,6 +369,9 @@ impl<'a> Views<'a> {
                             end: m.end.map(|e| e.japanese()),
                             state: m.state.map(|s| s.key()),
                             state_label: m.state.map(|s| s.label()),
+                            basis: m.basis.key(),
+                            basis_label: m.basis.label(),
+                            note: m.note.clone(),
                         })
                         .collect(),
                     laws: self.links(g.laws[i].iter().copied()),
