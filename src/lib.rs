@@ -202,7 +202,14 @@ fn prepare(options: &Options, timer: &mut Timer) -> Prepared {
 /// Validates the whole site without writing anything.
 pub fn check(options: &Options) -> Result<Report, Diagnostics> {
     let mut timer = Timer::start();
-    let prepared = prepare(options, &mut timer);
+    let mut prepared = prepare(options, &mut timer);
+    prepared.diagnostics.extend(
+        prepared
+            .content
+            .items
+            .iter()
+            .filter_map(content::item::missing_source),
+    );
     let diagnostics = prepared.diagnostics.sorted();
     if diagnostics.has_errors() {
         return Err(diagnostics);

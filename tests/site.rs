@@ -146,3 +146,105 @@ fn the_site_builds_identically_twice() {
         "two builds differ"
     );
 }
+
+fn content_files(dir: &str, ext: &str) -> Vec<(PathBuf, String)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("content")
+        .join(dir);
+    read_tree(&root)
+        .into_iter()
+        .filter(|(p, _)| p.extension().is_some_and(|e| e == ext))
+        .map(|(p, b)| (root.join(p), String::from_utf8(b).unwrap()))
+        .collect()
+}
+
+/// `false` claims the briefing says "not requested": each one must sit under a comment
+/// quoting the sentence (「...」) that says so. Unknown is written by leaving the line out.
+#[test]
+fn no_local_government_false_without_a_quoted_sentence_above_it() {
+    let mut files = content_files("surveys", "md");
+    files.extend(content_files("schedule", "yaml"));
+    for (path, text) in files {
+        let lines: Vec<&str> = text.lines().collect();
+        for (n, line) in lines.iter().enumerate() {
+            if line.trim() == "local_government: false" {
+                let above = lines[..n]
+                    .iter()
+                    .rev()
+                    .take_while(|l| l.trim_start().starts_with('#'))
+                    .any(|l| l.contains('「') && l.contains('」'));
+                assert!(
+                    above,
+                    "{}:{}: `local_government: false` without a quoted sentence of the seed",
+                    path.display(),
+                    n + 1
+                );
+            }
+        }
+    }
+}
+
+/// Surveys whose mark could not be read say so, on their page and on the schedule.
+#[test]
+fn surveys_without_a_readable_mark_are_shown_as_unknown() {
+    let mut unknown = 0;
+    for (path, text) in content_files("surveys", "md") {
+        let id = path.file_stem().unwrap().to_string_lossy().into_owned();
+        let front = text.split("\n---").next().unwrap_or("");
+        let page =
+            std::fs::read_to_string(built().join(format!("surveys/{id}/index.html"))).unwrap();
+        let fact = page
+            .split("<dt>地方公共団体への協力依頼</dt>")
+            .nth(1)
+            .and_then(|rest| rest.split("</dd>").next())
+            .unwrap_or_else(|| panic!("{id}: no 協力依頼 fact"))
+            .to_string();
+        let written = front
+            .lines()
+            .find(|l| l.starts_with("local_government:"))
+            .map(|l| l.trim_start_matches("local_government:").trim());
+        match written {
+            Some("true") => assert!(fact.contains("協力を依頼している調査"), "{id}: {fact}"),
+            Some("false") => assert!(fact.contains("依頼していない"), "{id}: {fact}"),
+            _ => {
+                unknown += 1;
+                assert!(fact.contains("不明"), "{id}: {fact}");
+                assert!(!fact.contains("していない"), "{id}: {fact}");
+            }
+        }
+    }
+    assert!(
+        unknown > 0,
+        "the repository has surveys whose mark is unknown"
+    );
+    let schedule = std::fs::read_to_string(built().join("schedule/index.html")).unwrap();
+    let list = schedule
+        .split(r#"<h2 id="unread-heading">"#)
+        .nth(1)
+        .and_then(|rest| rest.split("</section>").next())
+        .expect("the schedule lists the marks it could not read");
+    assert!(
+        list.contains("病院報告") || list.contains("社会福祉施設等調査"),
+        "{list}"
+    );
+    for requested in [
+        "国民生活基礎調査（世帯票、健康票、介護票）",
+        "労働組合基礎調査",
+    ] {
+        assert!(!list.contains(requested), "{requested} is marked: {list}");
+    }
+}
+
+/// Every item page names where in the briefing its facts come from.
+#[test]
+fn every_item_page_shows_its_source() {
+    for (path, html) in html_files() {
+        let p = path.to_string_lossy().replace('\\', "/");
+        let is_item = ["surveys/", "laws/", "roadmap/", "pages/"]
+            .iter()
+            .any(|k| p.starts_with(k) && p.matches('/').count() == 2);
+        if is_item {
+            assert!(html.contains(r#"<p class="citation">出典："#), "{p}");
+        }
+    }
+}

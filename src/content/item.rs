@@ -199,7 +199,7 @@ impl Cooperation {
         match self {
             Cooperation::Requested => "協力を依頼している調査",
             Cooperation::NotRequested => "協力を依頼していない調査",
-            Cooperation::Unknown => "資料から読み取れない",
+            Cooperation::Unknown => "不明（資料から読み取れない）",
         }
     }
 }
@@ -669,4 +669,28 @@ fn fiscal_point(m: &mut Fields, key: &str, required: bool) -> Option<FiscalPoint
             None
         }
     }
+}
+
+/// W008: an item that does not say where in the briefing its facts come from. Only
+/// `check` reports it: it is a matter of the content's completeness, not of publishing,
+/// and a build of many such pages would bury real problems under it.
+pub fn missing_source(item: &Item) -> Option<Diagnostic> {
+    if item.common.source.is_some() {
+        return None;
+    }
+    let line = item.source.front_matter_line.saturating_sub(1).max(1);
+    let text = item.source.lines.line(&item.source.text, line);
+    Some(
+        Diagnostic::warning(
+            "W008",
+            &item.source.path,
+            "this item has no `source` (where in the briefing its facts come from)",
+        )
+        .at(line, 1, text.chars().count())
+        .with_source_line(text)
+        .with_hint(
+            "add a line `source: ...` to the front matter naming the section and heading of \
+             the briefing, in its own words; it is shown at the page foot (出典)",
+        ),
+    )
 }

@@ -8,7 +8,7 @@
 
 use super::{base_url, event_ids, public_url, track_file};
 use crate::calendar::fiscal_year_label;
-use crate::content::Cooperation;
+use crate::content::{Cooperation, EventKind};
 use crate::render::SitePages;
 
 /// The longest content line, in octets, without the line break (RFC 5545 3.1).
@@ -69,6 +69,14 @@ fn calendar(name: &str, events: &[&str]) -> String {
     out
 }
 
+fn cooperation_text(c: Cooperation) -> &'static str {
+    match c {
+        Cooperation::Requested => "あり（地方公共団体に協力を依頼している調査）",
+        Cooperation::NotRequested => "なし",
+        Cooperation::Unknown => "不明（資料から読み取れない）",
+    }
+}
+
 /// One VEVENT, folded, with CRLF line ends.
 fn event(site: &SitePages, (s, e): (usize, usize), id: &str) -> String {
     let schedule = &site.views.content.schedules[s];
@@ -85,8 +93,13 @@ fn event(site: &SitePages, (s, e): (usize, usize), id: &str) -> String {
     if let Some(label) = view.kind_label {
         description.push(format!("種類：{label}"));
     }
-    if ev.local_government == Cooperation::Requested {
-        description.push("地方公共団体に協力を依頼している調査".into());
+    // Said for every event but meetings, unknown included: a calendar that stays silent
+    // on a survey would read as "not requested".
+    if ev.kind != Some(EventKind::Meeting) || ev.local_government != Cooperation::Unknown {
+        description.push(format!(
+            "地方公共団体への協力依頼：{}",
+            cooperation_text(ev.local_government)
+        ));
     }
     // Absolute with `base_url`; otherwise the path from the site root.
     let survey_url = view.survey.as_ref().map(|l| public_url(site, &l.url));

@@ -4,6 +4,7 @@
 
 use super::views::{EventView, Views};
 use crate::calendar::{era_year, fiscal_year_label, ja_number, YearMonth};
+use crate::content::{Cooperation, EventKind};
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -33,6 +34,9 @@ pub struct ScheduleTable {
     pub rows: Vec<MonthRow>,
     pub notes: Vec<String>,
     pub event_count: usize,
+    /// Events other than meetings whose 協力依頼 mark (the seed's bold) is unknown, by
+    /// date: the page names them so that no mark reads as "not requested".
+    pub unread_marks: Vec<EventView>,
 }
 
 pub fn table(views: &Views, s: usize) -> ScheduleTable {
@@ -67,6 +71,14 @@ pub fn table(views: &Views, s: usize) -> ScheduleTable {
             cells: schedule.tracks.iter().map(|_| Vec::new()).collect(),
             spanning: Vec::new(),
         })
+        .collect();
+    let unread_marks = order
+        .iter()
+        .filter(|&&e| {
+            let event = &schedule.events[e];
+            event.local_government == Cooperation::Unknown && event.kind != Some(EventKind::Meeting)
+        })
+        .map(|&e| views.event((s, e)))
         .collect();
     for e in order {
         let event = &schedule.events[e];
@@ -104,5 +116,6 @@ pub fn table(views: &Views, s: usize) -> ScheduleTable {
         rows,
         notes: schedule.notes.clone(),
         event_count: schedule.events.len(),
+        unread_marks,
     }
 }
