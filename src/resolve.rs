@@ -35,6 +35,8 @@ pub struct Graph {
     pub event_survey: HashMap<EventRef, ItemRef>,
     /// Items by tag, tags in sorted order.
     pub tags: BTreeMap<String, Vec<ItemRef>>,
+    /// The free page about each roadmap program that site.yaml names one for.
+    pub program_pages: BTreeMap<String, ItemRef>,
 }
 
 struct Resolver<'a> {
@@ -227,6 +229,7 @@ pub fn resolve(content: &Content, bodies: &[Rendered]) -> (Graph, Diagnostics) {
         .map(|(i, c)| (c.id.value.as_str(), i))
         .collect();
     check_contact_ids(content, &mut r.diags);
+    g.program_pages = program_pages(&mut r);
 
     for (i, item) in content.items.iter().enumerate() {
         if item.common.draft {
@@ -454,6 +457,45 @@ pub fn resolve(content: &Content, bodies: &[Rendered]) -> (Graph, Diagnostics) {
     g.published = (0..n).filter(|&i| !content.items[i].common.draft).collect();
     g.by_id = r.by_id;
     (g, r.diags)
+}
+
+/// The free pages site.yaml names for roadmap programs; a missing or draft one is an
+/// error at its line of site.yaml.
+fn program_pages(r: &mut Resolver) -> BTreeMap<String, ItemRef> {
+    let content = r.content;
+    let mut found = BTreeMap::new();
+    let (path, text) = match &content.site_source {
+        Some((p, t)) => (p.clone(), t.as_str()),
+        None => (Path::new("site.yaml").to_path_buf(), ""),
+    };
+    let lines: Vec<&str> = text.split('\n').collect();
+    for (program, page) in &content.site.program_pages {
+        let id = page.value.trim();
+        let d = match r.by_id.get(&(Kind::Page, id.to_string())) {
+            Some(&i) if !content.items[i].common.draft => {
+                found.insert(program.clone(), i);
+                continue;
+            }
+            Some(_) => data_diag(
+                &path,
+                &lines,
+                "E018",
+                page,
+                format!("program `{program}` names page `{id}`, which is a draft"),
+                None,
+            ),
+            None => data_diag(
+                &path,
+                &lines,
+                "E017",
+                page,
+                format!("program `{program}` names page `{id}`, which does not exist in pages/"),
+                closest(id, r.ids_of(Kind::Page)).map(|n| format!("did you mean `{n}`?")),
+            ),
+        };
+        r.diags.push(d);
+    }
+    found
 }
 
 fn check_contact_ids(content: &Content, diags: &mut Diagnostics) {

@@ -216,3 +216,49 @@ fn an_item_without_source_is_a_warning_of_check_only() {
     let report = site.check().expect("check");
     assert!(report.diagnostics.iter().any(|d| d.code == "W008"));
 }
+
+#[test]
+fn a_program_page_named_in_site_yaml_is_linked_from_the_program_and_its_rows() {
+    let site = Site::copy_of("basic");
+    edit(
+        &site,
+        "site.yaml",
+        "  card: カード工程表",
+        "  card:\n    title: カード工程表\n    page: guide-1",
+    );
+    site.build()
+        .unwrap_or_else(|d| panic!("builds:\n{}", d.render()));
+    let list = site.page("roadmap/index.html");
+    let section = &list[list
+        .find(r#"<h2 id="h-card">カード工程表</h2>"#)
+        .expect("the program keeps its title")..];
+    assert!(
+        section.contains(r#"<p class="program-page">この工程表の全体について：<a href="../pages/guide-1/">ガイド</a></p>"#),
+        "{section}"
+    );
+    let row = site.page("roadmap/card-1/index.html");
+    assert!(row.contains(r#"（<a href="../../pages/guide-1/">この工程表の全体について</a>）"#));
+
+    // A page that does not exist is an error at its line of site.yaml.
+    edit(&site, "site.yaml", "page: guide-1", "page: guide-2");
+    let diags = site.check().expect_err("a missing program page fails");
+    let d = diags
+        .iter()
+        .find(|d| d.code == "E017")
+        .unwrap_or_else(|| panic!("{}", diags.render()));
+    assert_eq!(d.location.path.to_string_lossy(), "site.yaml");
+    assert_eq!(d.location.line, 7, "{}", d.render());
+    assert_eq!(d.location.column, 11, "{}", d.render());
+    assert_eq!(d.hint.as_deref(), Some("did you mean `guide-1`?"));
+
+    // A program without a title is named.
+    edit(&site, "site.yaml", "    title: カード工程表\n", "");
+    let diags = site.check().expect_err("a program without title fails");
+    assert!(
+        diags
+            .iter()
+            .any(|d| d.code == "E007" && d.message.contains("`card`")),
+        "{}",
+        diags.render()
+    );
+}

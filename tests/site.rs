@@ -248,3 +248,28 @@ fn every_item_page_shows_its_source() {
         }
     }
 }
+
+/// The card roadmap's fragments that no row could take are listed on the page the
+/// program links to, each by its own words.
+#[test]
+fn unplaced_card_roadmap_fragments_are_listed_from_the_program() {
+    let list = std::fs::read_to_string(built().join("roadmap/index.html")).unwrap();
+    assert!(list.contains(r#"<a href="../pages/mynumber-card-koteihyo/">"#));
+    let page =
+        std::fs::read_to_string(built().join("pages/mynumber-card-koteihyo/index.html")).unwrap();
+    let section = page
+        .split(r#"<h2 id="配置を読み取れなかった記載">"#)
+        .nth(1)
+        .expect("the honest heading");
+    for fragment in [
+        "インターネット予約対応",
+        "マイナンバーカードの利用環境整備",
+        "<td>検討</td>",
+        "マイナポータルとの連携",
+        "<td>実証</td>",
+        "進捗状況等に応じた対応（２か所目）",
+    ] {
+        assert!(section.contains(fragment), "{fragment} is not listed");
+    }
+    assert_eq!(section.matches("<td>本格運用").count(), 3, "three 本格運用");
+}

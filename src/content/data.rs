@@ -19,6 +19,9 @@ pub struct SiteConfig {
     pub organization: Option<String>,
     /// Japanese titles of the roadmap programs, by program id.
     pub programs: BTreeMap<String, String>,
+    /// The free page that describes a program as a whole (its source, what could not be
+    /// placed in its rows), by program id; written where site.yaml wrote it.
+    pub program_pages: BTreeMap<String, Spanned<String>>,
 }
 
 const SITE_FIELDS: [KnownField; 6] = [
@@ -43,12 +46,53 @@ pub fn read_site(path: &Path, text: &str) -> (Option<SiteConfig>, Vec<Diagnostic
     let mut f = Fields::new(yaml, yaml.whole(), map, &SITE_FIELDS);
     let title = f.string("title", Some("サイト名"));
     let mut programs = BTreeMap::new();
+    let mut program_pages = BTreeMap::new();
     match f.get("programs").cloned() {
         None => {}
         Some(Value::Mapping(map)) => {
             for (k, v) in map {
-                if let (Some(k), Some(v)) = (k.as_str(), v.as_str()) {
-                    programs.insert(k.to_owned(), v.to_owned());
+                let Some(k) = k.as_str() else { continue };
+                match v {
+                    Value::String(title) => {
+                        programs.insert(k.to_owned(), title);
+                    }
+                    // `{title, page}`: a program with a free page about it as a whole.
+                    Value::Mapping(m) => {
+                        let title = m.get("title").and_then(Value::as_str);
+                        let page = m.get("page").and_then(Value::as_str);
+                        match title {
+                            Some(t) => {
+                                programs.insert(k.to_owned(), t.to_owned());
+                            }
+                            None => f.error_at_value(
+                                "E007",
+                                "programs",
+                                k,
+                                0,
+                                format!("program `{k}` has no `title`"),
+                                Some(format!("write `  {k}: {{title: 工程表の名前, page: ページのid}}`")),
+                            ),
+                        }
+                        if let Some(page) = page {
+                            let (line, column) = f.value_pos("programs", page, 0);
+                            program_pages.insert(
+                                k.to_owned(),
+                                Spanned {
+                                    value: page.to_owned(),
+                                    line,
+                                    column,
+                                },
+                            );
+                        }
+                    }
+                    _ => f.error_at_value(
+                        "E008",
+                        "programs",
+                        k,
+                        0,
+                        format!("program `{k}` must be a title, or `{{title, page}}`"),
+                        None,
+                    ),
                 }
             }
         }
@@ -56,7 +100,7 @@ pub fn read_site(path: &Path, text: &str) -> (Option<SiteConfig>, Vec<Diagnostic
             "E008",
             "programs",
             "`programs` must map each program id to its title".into(),
-            Some("write `programs:` then `  mynumber-card: マイナンバーカード…` lines".into()),
+            Some("write `programs:` then `  mynumber-card: マイナンバーカード…` lines, or `  mynumber-card: {title: …, page: <free page id>}`".into()),
         ),
     }
     let site = SiteConfig {
@@ -65,6 +109,7 @@ pub fn read_site(path: &Path, text: &str) -> (Option<SiteConfig>, Vec<Diagnostic
         base_url: f.string("base_url", None),
         organization: f.string("organization", None),
         programs,
+        program_pages,
         title: title.clone().unwrap_or_default(),
     };
     let diags = std::mem::take(&mut f.diagnostics);

@@ -24,6 +24,8 @@ pub struct Content {
     pub site: SiteConfig,
     pub contacts: Contacts,
     pub contacts_source: Option<(PathBuf, String)>,
+    /// `site.yaml` as read, to point diagnostics found later at its lines.
+    pub site_source: Option<(PathBuf, String)>,
     pub schedules: Vec<Schedule>,
     pub items: Vec<Item>,
     /// The home page's introduction (`content/_index.md`), if any.
@@ -246,6 +248,7 @@ fn read_entries(
                     let (site, d) = data::read_site(rel, &text);
                     diags.extend(d);
                     content.site = site.unwrap_or_default();
+                    content.site_source = Some((rel.clone(), text));
                 }
                 Err(d) => diags.push(d),
             },

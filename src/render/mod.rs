@@ -269,6 +269,8 @@ impl<'a> SitePages<'a> {
         let content = self.content();
         let refs = self.published_of(kind);
         let mut groups: Vec<(String, String, Vec<LinkView>)> = Vec::new();
+        // The free page about a program as a whole, shown under its heading.
+        let mut pages: BTreeMap<String, LinkView> = BTreeMap::new();
         match kind {
             Kind::Survey => {
                 for cat in Category::ALL {
@@ -306,6 +308,9 @@ impl<'a> SitePages<'a> {
                         ),
                         _ => (true, None, String::new()),
                     });
+                    if let Some(&page) = self.views.graph.program_pages.get(program) {
+                        pages.insert(urls::slug_segment(program), self.views.link(page));
+                    }
                     groups.push((
                         urls::slug_segment(program),
                         self.views.program_title(program),
@@ -324,7 +329,10 @@ impl<'a> SitePages<'a> {
         let groups: Vec<serde_json::Value> = groups
             .into_iter()
             .filter(|(_, _, items)| !items.is_empty())
-            .map(|(id, title, items)| serde_json::json!({"id": id, "title": title, "items": items}))
+            .map(|(id, title, items)| {
+                let page = pages.get(&id);
+                serde_json::json!({"id": id, "title": title, "items": items, "page": page})
+            })
             .collect();
         let mut vars = tera::Context::new();
         vars.insert("groups", &groups);

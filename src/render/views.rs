@@ -121,6 +121,8 @@ pub struct RoadmapView {
     pub program: String,
     pub program_title: String,
     pub program_url: String,
+    /// The free page about the program as a whole, when site.yaml names one.
+    pub program_page: Option<LinkView>,
     pub number: Option<String>,
     pub milestones: Vec<MilestoneView>,
     pub laws: Vec<LinkView>,
@@ -360,6 +362,7 @@ impl<'a> Views<'a> {
                     program: program.clone(),
                     program_title: self.program_title(program),
                     program_url: program_url(program),
+                    program_page: g.program_pages.get(program).map(|&p| self.link(p)),
                     number: number.clone(),
                     milestones: milestones
                         .iter()
