@@ -3,6 +3,7 @@
 
 pub mod highlight;
 pub mod markdown;
+pub mod pictures;
 pub mod sanitize;
 pub mod schedule;
 pub mod theme;
