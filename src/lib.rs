@@ -262,6 +262,7 @@ pub fn build(options: &Options) -> Result<Report, Diagnostics> {
             graph: &graph,
             bodies: &bodies,
             profile: options.profile,
+            today: render_options.today,
         },
         options: &render_options,
         home: home.as_ref(),

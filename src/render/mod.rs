@@ -272,6 +272,8 @@ impl<'a> SitePages<'a> {
         let mut groups: Vec<(String, String, Vec<LinkView>)> = Vec::new();
         // The free page about a program as a whole, shown under its heading.
         let mut pages: BTreeMap<String, LinkView> = BTreeMap::new();
+        // A roadmap program's timeline and the table that says the same, by group id.
+        let mut extras: BTreeMap<String, serde_json::Value> = BTreeMap::new();
         match kind {
             Kind::Survey => {
                 for cat in Category::ALL {
@@ -312,6 +314,10 @@ impl<'a> SitePages<'a> {
                     if let Some(&page) = self.views.graph.program_pages.get(program) {
                         pages.insert(urls::slug_segment(program), self.views.link(page));
                     }
+                    extras.insert(
+                        urls::slug_segment(program),
+                        self.program_timeline(program, &items),
+                    );
                     groups.push((
                         urls::slug_segment(program),
                         self.views.program_title(program),
@@ -332,7 +338,8 @@ impl<'a> SitePages<'a> {
             .filter(|(_, _, items)| !items.is_empty())
             .map(|(id, title, items)| {
                 let page = pages.get(&id);
-                serde_json::json!({"id": id, "title": title, "items": items, "page": page})
+                let extra = extras.remove(&id).unwrap_or(serde_json::Value::Null);
+                serde_json::json!({"id": id, "title": title, "items": items, "page": page, "roadmap": extra})
             })
             .collect();
         let mut vars = tera::Context::new();
@@ -346,6 +353,33 @@ impl<'a> SitePages<'a> {
             section: kind.dir(),
             vars,
         }
+    }
+
+    /// A program's items on one timeline, one lane each, with the rows of the table
+    /// that repeats what it draws.
+    fn program_timeline(&self, program: &str, items: &[ItemRef]) -> serde_json::Value {
+        let content = self.content();
+        let items: Vec<&crate::content::Item> = items.iter().map(|&i| &content.items[i]).collect();
+        let rows: Vec<serde_json::Value> = items
+            .iter()
+            .map(|item| {
+                let milestones = match &item.details {
+                    Details::Roadmap { milestones, .. } => {
+                        milestones.iter().map(views::milestone_view).collect()
+                    }
+                    _ => Vec::new(),
+                };
+                serde_json::json!({
+                    "name": pictures::timeline::lane_name(item),
+                    "url": urls::item_url(item.kind, &item.id),
+                    "milestones": milestones,
+                })
+            })
+            .collect();
+        let title = self.views.program_title(program);
+        let picture = pictures::timeline::of_program(program, &title, &items, self.options.today)
+            .map(|d| pictures::scroll_box(&d));
+        serde_json::json!({"timeline": picture, "rows": rows})
     }
 
     fn tags_index(&self) -> Page {

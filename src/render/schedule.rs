@@ -2,6 +2,7 @@
 //! event starts in outside that range), one column per track, events spanning several
 //! tracks on a row of their own.
 
+use super::pictures;
 use super::views::{EventView, Views};
 use crate::calendar::{era_year, fiscal_year_label, ja_number, YearMonth};
 use crate::content::{Cooperation, EventKind};
@@ -37,6 +38,8 @@ pub struct ScheduleTable {
     /// Events other than meetings whose 協力依頼 mark (the seed's bold) is unknown, by
     /// date: the page names them so that no mark reads as "not requested".
     pub unread_marks: Vec<EventView>,
+    /// The year at a glance (inline SVG in its scroll box); the table says the same.
+    pub overview: Option<String>,
 }
 
 pub fn table(views: &Views, s: usize) -> ScheduleTable {
@@ -117,5 +120,6 @@ pub fn table(views: &Views, s: usize) -> ScheduleTable {
         notes: schedule.notes.clone(),
         event_count: schedule.events.len(),
         unread_marks,
+        overview: pictures::year::draw(schedule).map(|d| pictures::scroll_box(&d)),
     }
 }

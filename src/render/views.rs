@@ -2,8 +2,9 @@
 //! lists every field). URLs in views are root-relative; templates prefix `root`.
 
 use crate::calendar::{Date, When};
-use crate::content::{Contact, Content, Details, Event, Item, Kind};
+use crate::content::{Contact, Content, Details, Event, Item, Kind, Milestone, Route};
 use crate::render::markdown::Rendered;
+use crate::render::pictures;
 use crate::resolve::{EventRef, Graph, ItemRef};
 use crate::urls;
 use serde::Serialize;
@@ -74,6 +75,9 @@ pub struct TagView {
 pub struct RouteView {
     pub name: Option<String>,
     pub steps: Vec<Vec<String>>,
+    /// The route drawn left to right (wide screens) and top to bottom (narrow ones).
+    pub picture_wide: Option<String>,
+    pub picture_narrow: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -125,6 +129,8 @@ pub struct RoadmapView {
     pub program_page: Option<LinkView>,
     pub number: Option<String>,
     pub milestones: Vec<MilestoneView>,
+    /// The milestones drawn on a fiscal-year timeline (inline SVG in its scroll box).
+    pub timeline: Option<String>,
     pub laws: Vec<LinkView>,
 }
 
@@ -160,6 +166,8 @@ pub struct Views<'a> {
     pub graph: &'a Graph,
     pub bodies: &'a [Rendered],
     pub profile: Profile,
+    /// The day the build counts from (`--today`): the line on timelines.
+    pub today: Date,
 }
 
 pub fn tag_url(tag: &str) -> String {
@@ -276,7 +284,7 @@ impl<'a> Views<'a> {
                     name: t,
                 })
                 .collect(),
-            content: body.html.clone(),
+            content: with_budget_chart(item, &body.html),
             toc: body
                 .headings
                 .iter()
@@ -314,10 +322,8 @@ impl<'a> Views<'a> {
                     methods: methods.iter().map(|m| m.label()).collect(),
                     routes: routes
                         .iter()
-                        .map(|r| RouteView {
-                            name: r.name.clone(),
-                            steps: r.path.clone(),
-                        })
+                        .enumerate()
+                        .map(|(n, r)| route_view(item, n, r))
                         .collect(),
                     local_government: local_government.as_option(),
                     local_government_label: local_government.label(),
@@ -364,25 +370,59 @@ impl<'a> Views<'a> {
                     program_url: program_url(program),
                     program_page: g.program_pages.get(program).map(|&p| self.link(p)),
                     number: number.clone(),
-                    milestones: milestones
-                        .iter()
-                        .map(|m| MilestoneView {
-                            label: m.label.clone(),
-                            start: m.start.japanese(),
-                            end: m.end.map(|e| e.japanese()),
-                            state: m.state.map(|s| s.key()),
-                            state_label: m.state.map(|s| s.label()),
-                            basis: m.basis.key(),
-                            basis_label: m.basis.label(),
-                            note: m.note.clone(),
-                        })
-                        .collect(),
+                    milestones: milestones.iter().map(milestone_view).collect(),
+                    timeline: pictures::timeline::of_item(item, self.today)
+                        .map(|d| pictures::scroll_box(&d)),
                     laws: self.links(g.laws[i].iter().copied()),
                 });
             }
             Details::Page { .. } => {}
         }
         view
+    }
+}
+
+pub fn milestone_view(m: &Milestone) -> MilestoneView {
+    MilestoneView {
+        label: m.label.clone(),
+        start: m.start.japanese(),
+        end: m.end.map(|e| e.japanese()),
+        state: m.state.map(|s| s.key()),
+        state_label: m.state.map(|s| s.label()),
+        basis: m.basis.key(),
+        basis_label: m.basis.label(),
+        note: m.note.clone(),
+    }
+}
+
+fn route_view(item: &Item, n: usize, r: &Route) -> RouteView {
+    let draw = |dir| pictures::route::of_survey(item, n, r, dir).map(|d| d.to_svg());
+    RouteView {
+        name: r.name.clone(),
+        steps: r.path.clone(),
+        picture_wide: draw(pictures::route::Direction::Across),
+        picture_narrow: draw(pictures::route::Direction::Down),
+    }
+}
+
+/// A budget page's body with the chart of its budget table right after that table
+/// (docs/content-decisions.md, "Budget chart"); any other body as it is.
+fn with_budget_chart(item: &Item, html: &str) -> String {
+    let Some(drawing) = pictures::budget::of_page(item) else {
+        return html.to_string();
+    };
+    let figure = format!(
+        "<figure class=\"pic-figure\">{}</figure>\n",
+        pictures::scroll_box(&drawing)
+    );
+    // The first table of the body is the one read: the chart follows its box.
+    const TABLE_END: &str = "</table>\n</div>\n";
+    match html.find(TABLE_END) {
+        Some(at) => {
+            let cut = at + TABLE_END.len();
+            format!("{}{figure}{}", &html[..cut], &html[cut..])
+        }
+        None => format!("{html}{figure}"),
     }
 }
 

@@ -6,6 +6,7 @@
 //! as budget tables put it. The unit comes from a `（単位：…）` line before the table.
 
 use super::{legend, measure, Drawing, Layer, LegendEntry, Shape, TextBox, MARGIN};
+use crate::content::{Item, Kind};
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
 /// The tag that asks for a budget chart.
@@ -14,7 +15,9 @@ pub const TAG: &str = "予算";
 const SIZE: f32 = 13.0;
 const LABEL_MAX: f32 = 16.0 * SIZE;
 const AMOUNT_SIZE: f32 = 12.0;
-const BAR_H: f32 = 11.0;
+const BAR_H: f32 = 12.0;
+/// Bars of one row are an amount's line apart, so their amounts never touch.
+const BAR_STEP: f32 = AMOUNT_SIZE * 1.35 + 2.0;
 const BAR_LEN: f32 = 300.0;
 
 /// A cell of an amount column: as written, and its value (`None` for `-`).
@@ -216,11 +219,11 @@ pub fn draw(b: &Budget, id: &str, title: &str) -> Drawing {
             SIZE,
             if r == 0 { "ink strong" } else { "ink" },
         );
-        let bars_h = n * (BAR_H + 3.0) + 5.0;
+        let bars_h = n * BAR_STEP + 2.0;
         let row_h = (text.height() + 8.0).max(bars_h + 4.0).ceil();
         d.push(Layer::Data, Shape::Text(text));
         for (s, a) in amounts.iter().enumerate() {
-            let by = y + 4.0 + s as f32 * (BAR_H + 3.0);
+            let by = y + 4.0 + s as f32 * BAR_STEP + (BAR_STEP - BAR_H) / 2.0;
             let len = a.value.map_or(0.0, |v| (v as f32 / max * BAR_LEN).max(1.0));
             if a.value.is_some() {
                 d.push(
@@ -291,6 +294,20 @@ pub fn draw(b: &Budget, id: &str, title: &str) -> Drawing {
     legend(&mut d, MARGIN, y + 8.0, right, entries);
     d.fit();
     d
+}
+
+/// The chart of a free page tagged `予算` whose first table is a budget.
+pub fn of_page(item: &Item) -> Option<Drawing> {
+    let tagged = item.kind == Kind::Page && item.common.tags.iter().any(|t| t.value.trim() == TAG);
+    if !tagged {
+        return None;
+    }
+    let budget = read(item.source.body())?;
+    Some(draw(
+        &budget,
+        &format!("pic-budget-{}", item.id),
+        &item.common.title,
+    ))
 }
 
 #[cfg(test)]

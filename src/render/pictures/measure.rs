@@ -90,10 +90,27 @@ fn word_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || c == ','
 }
 
-/// Breaks `text` into lines no wider than `max` where the rules above allow; a line
-/// may exceed `max` only when one unbreakable run is wider by itself. Measure the
-/// lines afterwards for the box they need.
+/// Breaks `text` into as few lines as fit in `max` where the rules above allow, with
+/// the lines made about as long as each other (a label ending in a lone 「区」 reads
+/// badly). A line exceeds `max` only when one unbreakable run is wider by itself;
+/// measure the lines afterwards for the box they need.
 pub fn wrap(text: &str, size: f32, max: f32) -> Vec<String> {
+    let lines = wrap_greedy(text, size, max);
+    if lines.len() < 2 {
+        return lines;
+    }
+    let mut narrower = (width(text, size) / lines.len() as f32).max(size);
+    while narrower < max {
+        let balanced = wrap_greedy(text, size, narrower);
+        if balanced.len() <= lines.len() {
+            return balanced;
+        }
+        narrower += size / 2.0;
+    }
+    lines
+}
+
+fn wrap_greedy(text: &str, size: f32, max: f32) -> Vec<String> {
     let chars: Vec<char> = text.chars().collect();
     let mut lines = Vec::new();
     let mut start = 0;
@@ -124,7 +141,7 @@ pub fn wrap(text: &str, size: f32, max: f32) -> Vec<String> {
 fn break_point(chars: &[char], start: usize, end: usize) -> usize {
     let allowed = |i: usize| {
         let (before, after) = (chars[i - 1], chars[i]);
-        !no_line_start(after) && !no_line_end(before) && !(word_char(before) && word_char(after))
+        !(no_line_start(after) || no_line_end(before) || (word_char(before) && word_char(after)))
     };
     let mut i = end;
     while i > start + 1 {
@@ -160,6 +177,14 @@ mod tests {
         assert_eq!(lines.concat(), "保健所設置市（指定都市を除く）・特別区");
         let lines = wrap("令和2022年度から", 10.0, 40.0);
         assert!(lines.iter().any(|l| l.contains("2022")), "{lines:?}");
+    }
+
+    #[test]
+    fn wrapped_lines_are_balanced() {
+        let lines = wrap("保健所設置市・特別区", 10.0, 90.0);
+        assert_eq!(lines.len(), 2);
+        let (a, b) = (width(&lines[0], 10.0), width(&lines[1], 10.0));
+        assert!((a - b).abs() <= 20.0, "{lines:?}");
     }
 
     #[test]

@@ -16,7 +16,43 @@ pub mod svg;
 pub mod timeline;
 pub mod year;
 
+use crate::calendar::Date;
+use crate::content::{Content, Details, Item, Kind};
+use std::collections::BTreeMap;
 use svg::Writer;
+
+/// Every picture the site's pages show, drafts included: what the layout tests check.
+pub fn of_site(content: &Content, today: Date) -> Vec<Drawing> {
+    let mut all = Vec::new();
+    let mut programs: BTreeMap<&str, Vec<&Item>> = BTreeMap::new();
+    for item in &content.items {
+        match &item.details {
+            Details::Roadmap { program, .. } => {
+                all.extend(timeline::of_item(item, today));
+                programs.entry(program).or_default().push(item);
+            }
+            Details::Survey { routes, .. } => {
+                for (n, r) in routes.iter().enumerate() {
+                    for dir in [route::Direction::Across, route::Direction::Down] {
+                        all.extend(route::of_survey(item, n, r, dir));
+                    }
+                }
+            }
+            Details::Page { .. } if item.kind == Kind::Page => all.extend(budget::of_page(item)),
+            _ => {}
+        }
+    }
+    for (program, items) in programs {
+        let title = content
+            .site
+            .programs
+            .get(program)
+            .map_or(program, String::as_str);
+        all.extend(timeline::of_program(program, title, &items, today));
+    }
+    all.extend(content.schedules.iter().filter_map(year::draw));
+    all
+}
 
 /// Spacing around the edges of every drawing.
 pub const MARGIN: f32 = 8.0;

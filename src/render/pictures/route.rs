@@ -4,7 +4,7 @@
 //! of boxes (side by side when drawn downwards).
 
 use super::{measure, Drawing, Layer, Shape, TextBox, MARGIN};
-use crate::content::Route;
+use crate::content::{Item, Route};
 
 const SIZE: f32 = 14.0;
 const PAD_X: f32 = 10.0;
@@ -196,4 +196,19 @@ fn arrow(d: &mut Drawing, a: (f32, f32, f32, f32), b: (f32, f32, f32, f32), dir:
             class: "arrowhead",
         },
     );
+}
+
+/// The `n`th route (from 0) of a survey, in one direction; ids and title come from the
+/// survey and the route's place in its list.
+pub fn of_survey(item: &Item, n: usize, route: &Route, dir: Direction) -> Option<Drawing> {
+    let title = match &route.name {
+        Some(name) => format!("{}の調査経路（{name}）", item.common.title),
+        None => format!("{}の調査経路", item.common.title),
+    };
+    draw(
+        route,
+        &title,
+        &format!("pic-route-{}-{}", item.id, n + 1),
+        dir,
+    )
 }

@@ -5,8 +5,8 @@
 //! figure's layout rather than stated gets a dashed ring.
 
 use super::{legend, measure, Drawing, Layer, LegendEntry, Shape, TextBox, MARGIN};
-use crate::calendar::{era_year, fiscal_year_label, ja_number, Date, FiscalPoint};
-use crate::content::{Milestone, MilestoneState};
+use crate::calendar::{fiscal_year_label, Date, FiscalPoint};
+use crate::content::{Basis, Details, Item, Milestone, MilestoneState};
 
 const LABEL_SIZE: f32 = 13.0;
 const LABEL_MAX: f32 = 14.0 * LABEL_SIZE;
@@ -16,9 +16,8 @@ const LANE_PAD: f32 = 6.0;
 const MIN_CHART: f32 = 360.0;
 
 /// Whether a milestone's date was read from a figure rather than stated in words.
-// TODO(basis): read `Milestone::basis` (`read`) once the content model has the field.
-pub fn is_reading(_m: &Milestone) -> bool {
-    false
+pub fn is_reading(m: &Milestone) -> bool {
+    m.basis == Basis::Read
 }
 
 /// One milestone to draw.
@@ -402,7 +401,51 @@ fn swatch(state: Option<MilestoneState>) -> Vec<Shape> {
     vec![point_shape(8.0, 8.0, state)]
 }
 
-/// "令和４年10月" for a month, used where a picture names a point in time.
-pub fn month_label(d: Date) -> String {
-    format!("{}{}月", era_year(d.year, d.month, 1), ja_number(d.month))
+/// A roadmap item's timeline: one lane per milestone, labelled with it.
+pub fn of_item(item: &Item, today: Date) -> Option<Drawing> {
+    let Details::Roadmap { milestones, .. } = &item.details else {
+        return None;
+    };
+    draw(&Timeline {
+        id: format!("pic-tl-{}", item.id),
+        title: format!("{}の工程（年度ごとの時間軸）", item.common.title),
+        lanes: milestones
+            .iter()
+            .map(|m| Lane {
+                label: m.label.clone(),
+                marks: vec![Mark::of(m)],
+            })
+            .collect(),
+        today,
+    })
+}
+
+/// How a roadmap item is named in its program's timeline and table: "① 健康保険証".
+pub fn lane_name(item: &Item) -> String {
+    match &item.details {
+        Details::Roadmap {
+            number: Some(n), ..
+        } => format!("{n} {}", item.common.title),
+        _ => item.common.title.clone(),
+    }
+}
+
+/// A program's timeline: one lane per item, in the order given.
+pub fn of_program(program: &str, title: &str, items: &[&Item], today: Date) -> Option<Drawing> {
+    let lanes = items
+        .iter()
+        .filter_map(|item| match &item.details {
+            Details::Roadmap { milestones, .. } => Some(Lane {
+                label: lane_name(item),
+                marks: milestones.iter().map(Mark::of).collect(),
+            }),
+            _ => None,
+        })
+        .collect();
+    draw(&Timeline {
+        id: format!("pic-tl-program-{}", super::id_part(program)),
+        title: format!("{title}（年度ごとの時間軸）"),
+        lanes,
+        today,
+    })
 }

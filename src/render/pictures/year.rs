@@ -6,7 +6,7 @@
 
 use super::{legend, measure, Drawing, Layer, LegendEntry, Shape, TextBox, MARGIN};
 use crate::calendar::{era_year, fiscal_year_label, ja_number, Date, YearMonth};
-use crate::content::{Event, Schedule};
+use crate::content::{Cooperation, Event, Schedule};
 
 const TRACK_SIZE: f32 = 13.0;
 const TRACK_MAX: f32 = 8.0 * TRACK_SIZE;
@@ -18,10 +18,8 @@ const GAP: f32 = 4.0;
 
 /// Whether local governments are asked to cooperate; unknown is not "no", and only a
 /// stated request is marked.
-// TODO(local_government): read the three-state field (requested / not requested /
-// unknown when absent) once the content model has it; until then `true` is requested.
 pub fn cooperation_requested(e: &Event) -> bool {
-    e.local_government
+    e.local_government == Cooperation::Requested
 }
 
 fn months_of(schedule: &Schedule) -> Vec<YearMonth> {
@@ -96,7 +94,8 @@ impl Placed<'_> {
 }
 
 /// Lays out the year at a glance of `schedule`; `None` when it has no events.
-pub fn draw(schedule: &Schedule, id: &str) -> Option<Drawing> {
+pub fn draw(schedule: &Schedule) -> Option<Drawing> {
+    let id = format!("pic-year-{}", schedule.fiscal_year);
     if schedule.events.is_empty() || schedule.tracks.is_empty() {
         return None;
     }
@@ -127,7 +126,7 @@ pub fn draw(schedule: &Schedule, id: &str) -> Option<Drawing> {
     let chart_right = axis.x0 + months.len() as f32 * col_w;
     let fy_label = fiscal_year_label(schedule.fiscal_year);
     let mut d = Drawing::new(
-        id.to_string(),
+        id,
         "pic-year",
         format!("{fy_label}の事業計画：年間の予定"),
         format!(
@@ -140,7 +139,7 @@ pub fn draw(schedule: &Schedule, id: &str) -> Option<Drawing> {
     let line = AXIS_SIZE * 1.35;
     for (n, m) in months.iter().enumerate() {
         let left = axis.x0 + n as f32 * col_w;
-        if n == 0 || m.month == 1 || m.month == 4 {
+        if n == 0 || m.month == 1 {
             d.push(
                 Layer::Frame,
                 Shape::Text(TextBox::one(
