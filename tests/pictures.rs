@@ -286,6 +286,9 @@ fn the_budget_chart_writes_amounts_as_the_table_does_and_follows_the_table() {
     for amount in ["1,000", "1,250", "800", "250", "200"] {
         assert!(data_texts(svg).contains(&amount.to_string()), "{amount}");
     }
+    // Labels stand above the bars: the chart fits a 375 px screen without scrolling.
+    let w: f32 = attr(svg, "width").unwrap().parse().unwrap();
+    assert!(w <= pictures::route::NARROW_WIDTH, "{w}");
     // The ratio column is not an amount: not drawn.
     assert!(!svg.contains("25.0％"));
     assert!(svg.contains("合計（合計の行）は前年度予算額 1,000千円、本年度予算案 1,250千円。"));
@@ -313,4 +316,38 @@ fn requested_events_are_filled_and_bold_in_the_year_at_a_glance() {
         .find(|l| l.contains(">三か月にわたる調査<"))
         .unwrap();
     assert!(line.contains("class=\"ink\""), "not requested: not bold");
+}
+
+#[test]
+fn a_date_read_from_a_figure_is_ringed_in_the_timeline_and_marked_in_the_tables() {
+    let site = built_fixture();
+    let item = site.page("roadmap/card-b/index.html");
+    let svg = svgs(&item)[0];
+    assert_eq!(
+        svg.matches("class=\"reading\"").count(),
+        2,
+        "the mark and the legend"
+    );
+    assert!(
+        svg.contains("読み取り"),
+        "the legend says what the ring means"
+    );
+    assert!(tables_text(&item).contains("令和４年６月（読み取り）"));
+    let list = site.page("roadmap/index.html");
+    assert!(tables_text(&list).contains("令和４年６月（読み取り）"));
+    // A stated date has no ring, and its legend has no entry for one.
+    let stated = site.page("roadmap/card-a/index.html");
+    assert!(!svgs(&stated)[0].contains("reading"));
+}
+
+#[test]
+fn an_event_whose_cooperation_is_unknown_is_not_marked_as_requested_nor_as_refused() {
+    let site = built_fixture();
+    let svg_of = |html: &str| svgs(html)[0].to_string();
+    let html = site.page("schedule/index.html");
+    let svg = svg_of(&html);
+    // 五月の調査 has no local_government: unknown, drawn like the others, not filled.
+    let line = svg.lines().find(|l| l.contains(">五月の調査<")).unwrap();
+    assert!(line.contains("class=\"ink\""));
+    assert_eq!(svg.matches("bar requested").count(), 2);
 }

@@ -32,4 +32,6 @@ fi
 
 exec_status=0
 node "$here/check.mjs" "$site" --screenshots "${SCREENSHOT_DIR:-$repo/.ci/screenshots}" || exec_status=$?
+# The pictures (inline SVG): text measured with the real fonts, axe, overflow, screenshots.
+node "$here/pictures.mjs" "$site" --screenshots "${SCREENSHOT_DIR:-$repo/.ci/screenshots}" || exec_status=$?
 exit "$exec_status"

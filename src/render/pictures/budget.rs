@@ -13,12 +13,13 @@ use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 pub const TAG: &str = "予算";
 
 const SIZE: f32 = 13.0;
-const LABEL_MAX: f32 = 16.0 * SIZE;
+/// Labels stand above their bars, so the chart is narrow enough for a phone.
+const LABEL_MAX: f32 = 23.0 * SIZE;
 const AMOUNT_SIZE: f32 = 12.0;
 const BAR_H: f32 = 12.0;
 /// Bars of one row are an amount's line apart, so their amounts never touch.
 const BAR_STEP: f32 = AMOUNT_SIZE * 1.35 + 2.0;
-const BAR_LEN: f32 = 300.0;
+const BAR_LEN: f32 = 220.0;
 
 /// A cell of an amount column: as written, and its value (`None` for `-`).
 #[derive(Debug, Clone, PartialEq)]
@@ -197,19 +198,13 @@ pub fn draw(b: &Budget, id: &str, title: &str) -> Drawing {
         .iter()
         .map(|(l, _)| measure::wrap(l, SIZE, LABEL_MAX))
         .collect();
-    let label_w = labels
-        .iter()
-        .flatten()
-        .map(|l| measure::width(l, SIZE))
-        .fold(0.0, f32::max);
-    let x0 = (MARGIN + label_w + 10.0).ceil();
+    let x0 = MARGIN + 2.0;
     let mut y = MARGIN;
     if !unit.is_empty() {
         let t = TextBox::one(MARGIN, y, &format!("（単位：{unit}）"), AMOUNT_SIZE, "ink");
         y += t.height() + 4.0;
         d.push(Layer::Frame, Shape::Text(t));
     }
-    let top = y;
     let n = b.series.len() as f32;
     for (r, ((_, amounts), lines)) in b.rows.iter().zip(&labels).enumerate() {
         let text = TextBox::new(
@@ -219,11 +214,10 @@ pub fn draw(b: &Budget, id: &str, title: &str) -> Drawing {
             SIZE,
             if r == 0 { "ink strong" } else { "ink" },
         );
-        let bars_h = n * BAR_STEP + 2.0;
-        let row_h = (text.height() + 8.0).max(bars_h + 4.0).ceil();
+        let bars_top = y + 4.0 + text.height() + 2.0;
         d.push(Layer::Data, Shape::Text(text));
         for (s, a) in amounts.iter().enumerate() {
-            let by = y + 4.0 + s as f32 * BAR_STEP + (BAR_STEP - BAR_H) / 2.0;
+            let by = bars_top + s as f32 * BAR_STEP + (BAR_STEP - BAR_H) / 2.0;
             let len = a.value.map_or(0.0, |v| (v as f32 / max * BAR_LEN).max(1.0));
             if a.value.is_some() {
                 d.push(
@@ -249,28 +243,29 @@ pub fn draw(b: &Budget, id: &str, title: &str) -> Drawing {
                 )),
             );
         }
-        y += row_h;
+        let bars_bottom = bars_top + n * BAR_STEP;
+        d.push(
+            Layer::Frame,
+            Shape::Line {
+                x1: x0,
+                y1: bars_top,
+                x2: x0,
+                y2: bars_bottom,
+                class: "axis",
+            },
+        );
+        y = (bars_bottom + 4.0).ceil();
         d.push(
             Layer::Frame,
             Shape::Line {
                 x1: MARGIN,
                 y1: y,
-                x2: x0 + BAR_LEN,
+                x2: x0 + BAR_LEN + 80.0,
                 y2: y,
                 class: if r == 0 { "axis" } else { "grid" },
             },
         );
     }
-    d.push(
-        Layer::Frame,
-        Shape::Line {
-            x1: x0,
-            y1: top,
-            x2: x0,
-            y2: y,
-            class: "axis",
-        },
-    );
     let entries = b
         .series
         .iter()
