@@ -244,7 +244,8 @@ pub fn draw(schedule: &Schedule) -> Option<Drawing> {
                 h: 10.0,
                 class: "bar other",
             }],
-            text: "その他の予定".into(),
+            // Unknown is not "no": the hollow mark claims nothing about cooperation.
+            text: "その他の予定（協力依頼の有無を資料から読み取れないものを含む）".into(),
         },
     ];
     legend(&mut d, MARGIN, bottom + 8.0, chart_right, entries);
