@@ -2,7 +2,8 @@
 //!
 //! The pipeline, one stage per module, data flowing one way:
 //! [`content`] (load) → [`render::markdown`] (bodies) → [`resolve`] (site graph) →
-//! [`render`] (pages through templates) → [`output`] (staging folder, atomic swap).
+//! [`render`] (pages through templates, into memory) → [`outputs`] and [`privacy`]
+//! (checks of the whole output) → [`output`] (staging folder, atomic swap).
 
 // A diagnostic is a few strings and a location, returned on the cold path of a
 // failed read; boxing it would only add noise at every call site.
@@ -13,6 +14,8 @@ pub mod content;
 pub mod diagnostics;
 pub mod export;
 pub mod output;
+pub mod outputs;
+pub mod privacy;
 pub mod render;
 pub mod resolve;
 pub mod urls;
@@ -20,6 +23,7 @@ pub mod urls;
 use calendar::Date;
 use content::Content;
 use diagnostics::{Diagnostic, Diagnostics};
+use outputs::{Data, OutputFile};
 use rayon::prelude::*;
 use render::markdown::{self, BodySource, Rendered};
 use render::views::{Profile, Views};
@@ -199,7 +203,8 @@ fn prepare(options: &Options, timer: &mut Timer) -> Prepared {
     }
 }
 
-/// Validates the whole site without writing anything.
+/// Validates the whole site without writing anything: the same stages as [`build`],
+/// rendering included (into memory), so `check` refuses what `build` refuses.
 pub fn check(options: &Options) -> Result<Report, Diagnostics> {
     let mut timer = Timer::start();
     let mut prepared = prepare(options, &mut timer);
@@ -210,13 +215,13 @@ pub fn check(options: &Options) -> Result<Report, Diagnostics> {
             .iter()
             .filter_map(content::item::missing_source),
     );
-    let diagnostics = prepared.diagnostics.sorted();
+    let (pages, files, diagnostics) = render_checked(options, prepared, &mut timer);
     if diagnostics.has_errors() {
         return Err(diagnostics);
     }
     Ok(Report {
-        pages: 0,
-        files_copied: 0,
+        pages,
+        files_copied: files.len() - pages,
         elapsed: timer.total(),
         diagnostics,
         timings: timer.steps,
@@ -232,12 +237,14 @@ fn default_today(content: &Content) -> Date {
     }
 }
 
-/// Validates, then renders the site into a staging folder and swaps it in.
-pub fn build(options: &Options) -> Result<Report, Diagnostics> {
-    let mut timer = Timer::start();
-    let content_dir = options.root.join("content");
-    let output =
-        output::check_output_path(&options.output, &options.root, &content_dir).map_err(single)?;
+/// Renders the prepared site into memory and runs the checks of the whole output (one
+/// source per path, path limits, the public profile's privacy guard). Returns the
+/// number of pages, every output file and all diagnostics, sorted.
+fn render_checked(
+    options: &Options,
+    prepared: Prepared,
+    timer: &mut Timer,
+) -> (usize, Vec<OutputFile>, Diagnostics) {
     let Prepared {
         content,
         bodies,
@@ -246,10 +253,9 @@ pub fn build(options: &Options) -> Result<Report, Diagnostics> {
         tera,
         theme,
         mut diagnostics,
-    } = prepare(options, &mut timer);
-    let tera = match tera {
-        Some(t) if !diagnostics.has_errors() => t,
-        _ => return Err(diagnostics.sorted()),
+    } = prepared;
+    let Some(tera) = tera else {
+        return (0, Vec::new(), diagnostics.sorted());
     };
     let render_options = RenderOptions {
         profile: options.profile,
@@ -267,80 +273,173 @@ pub fn build(options: &Options) -> Result<Report, Diagnostics> {
         options: &render_options,
         home: home.as_ref(),
     };
-    let staging = output::Staging::create(&output).map_err(|e| io_error(&output, e))?;
-
-    let pages = write_pages(&site, &tera, &staging, &mut diagnostics);
-    timer.step("render and write pages");
-    let files_copied =
-        write_files(&site, &theme, &content_dir, &staging).map_err(|e| io_error(&output, e))?;
-    timer.step("copy assets, write exports");
-    if diagnostics.has_errors() {
-        // Dropping the staging folder removes it; the old output stays as it was.
-        return Err(diagnostics.sorted());
+    let content_dir = options.root.join("content");
+    let (pages, files) = render_site(&site, &tera, &theme, &content_dir, &mut diagnostics);
+    timer.step("render pages and exports");
+    diagnostics.extend(outputs::check_paths(&files, &|o| source_line(&content, o)));
+    if options.profile == Profile::Public {
+        let site_yaml = std::fs::read_to_string(content_dir.join("site.yaml")).ok();
+        diagnostics.extend(privacy::guard(&content, &files, site_yaml.as_deref()));
     }
+    timer.step("check the output");
+    (pages, files, diagnostics.sorted())
+}
+
+/// The text of the line an origin points at, for the diagnostic.
+fn source_line(content: &Content, origin: &outputs::Origin) -> Option<String> {
+    let (path, line, _, _) = origin.file.as_ref()?;
+    let text = content
+        .items
+        .iter()
+        .find(|i| &i.source.path == path)
+        .map(|i| i.source.text.as_str())
+        .or_else(|| {
+            content
+                .schedules
+                .iter()
+                .find(|s| &s.path == path)
+                .map(|s| s.text.as_str())
+        })?;
+    text.split('\n')
+        .nth(line.checked_sub(1)?)
+        .map(str::to_string)
+}
+
+/// Validates, renders the site into memory, checks the output as a whole, then writes
+/// it into a staging folder and swaps it in. Nothing is written unless every check
+/// passed.
+pub fn build(options: &Options) -> Result<Report, Diagnostics> {
+    let mut timer = Timer::start();
+    let content_dir = options.root.join("content");
+    let output =
+        output::check_output_path(&options.output, &options.root, &content_dir).map_err(single)?;
+    let prepared = prepare(options, &mut timer);
+    let (pages, files, diagnostics) = render_checked(options, prepared, &mut timer);
+    if diagnostics.has_errors() {
+        return Err(diagnostics);
+    }
+    let staging = output::Staging::create(&output).map_err(|e| io_error(&output, e))?;
+    write_files(&files, &staging).map_err(|e| io_error(&output, e))?;
+    timer.step("write files");
     staging.commit().map_err(|e| io_error(&output, e))?;
     timer.step("swap in the new output");
     Ok(Report {
         pages,
-        files_copied,
+        files_copied: files.len() - pages,
         elapsed: timer.total(),
-        diagnostics: diagnostics.sorted(),
+        diagnostics,
         timings: timer.steps,
     })
 }
 
-/// Renders every page in parallel, item pages first (most of the work), writing each as
-/// soon as it is rendered so no page is held in memory longer than needed.
-fn write_pages(
+/// Every output file of the site, in a fixed order: item pages, the other pages, the
+/// theme's static files, the content's own files, the exports. Returns the number of
+/// pages too. Pages render in parallel.
+fn render_site(
     site: &render::SitePages,
     tera: &tera::Tera,
-    staging: &output::Staging,
+    theme: &render::theme::Theme,
+    content_dir: &Path,
     diagnostics: &mut Diagnostics,
-) -> usize {
+) -> (usize, Vec<OutputFile>) {
     let shared = site.site_context();
-    let write = |page: render::Page| -> Result<(), Diagnostic> {
+    let render = |mut page: render::Page| -> Result<OutputFile, Diagnostic> {
+        let origin = std::mem::replace(&mut page.origin, outputs::Origin::generated(""));
         let (url, html) = render::render_page(tera, &shared, page)?;
-        staging
-            .write_page(&url, &html)
-            .map_err(|e| io_diag(staging.target(), e))
+        Ok(OutputFile {
+            path: outputs::page_path(&url),
+            origin,
+            data: Data::Bytes(html.into_bytes()),
+        })
     };
-    let items: Vec<Result<(), Diagnostic>> = site
+    let items: Vec<Result<OutputFile, Diagnostic>> = site
         .views
         .graph
         .published
         .par_iter()
-        .map(|&i| write(export::item_page(site, i)))
+        .map(|&i| render(export::item_page(site, i)))
         .collect();
-    let others = site.pages();
-    let count = items.len() + others.len();
-    let others: Vec<Result<(), Diagnostic>> = others.into_par_iter().map(write).collect();
-    diagnostics.extend(items.into_iter().chain(others).filter_map(Result::err));
-    count
+    let others: Vec<Result<OutputFile, Diagnostic>> =
+        site.pages().into_par_iter().map(render).collect();
+    let mut files =
+        Vec::with_capacity(items.len() + others.len() + site.views.content.assets.len() + 16);
+    for result in items.into_iter().chain(others) {
+        match result {
+            Ok(file) => files.push(file),
+            Err(d) => diagnostics.push(d),
+        }
+    }
+    let pages = files.len();
+    let theme_dir = site
+        .views
+        .content
+        .site
+        .theme
+        .as_deref()
+        .unwrap_or("default");
+    for (name, bytes) in &theme.assets {
+        files.push(OutputFile {
+            path: name.clone(),
+            origin: outputs::Origin::generated(format!(
+                "the theme's file themes/{theme_dir}/static/{name}"
+            )),
+            data: Data::Bytes(bytes.clone()),
+        });
+    }
+    files.push(OutputFile {
+        path: "syntax.css".into(),
+        origin: outputs::Origin::generated("the highlighting stylesheet"),
+        data: Data::Bytes(render::highlight::stylesheet().into_bytes()),
+    });
+    let content = site.views.content;
+    for asset in &content.assets {
+        let rel = asset.to_string_lossy().replace('\\', "/");
+        files.push(OutputFile {
+            origin: outputs::Origin::file(asset, format!("the file content/{rel}")),
+            path: rel,
+            data: Data::Copy(content_dir.join(content.disk_path(asset))),
+        });
+    }
+    // Calendars come first among the exports, in schedule order: each yearly file, then
+    // one per track (src/export/ical.rs).
+    let mut calendar_origins = content.schedules.iter().flat_map(|s| {
+        std::iter::once(render::schedule_origin(s)).chain(s.tracks.iter().map(|t| {
+            let line = s
+                .text
+                .split('\n')
+                .position(|l| l.contains("id:") && l.contains(t.id.as_str()))
+                .map_or(0, |n| n + 1);
+            outputs::Origin::at(
+                &s.path,
+                (line, 1, 1),
+                format!("the track `{}` of {}", t.id, s.path.display()),
+            )
+        }))
+    });
+    for (path, bytes) in export::files(site) {
+        let origin = match path
+            .ends_with(".ics")
+            .then(|| calendar_origins.next())
+            .flatten()
+        {
+            Some(o) => o,
+            None => outputs::Origin::generated(format!("the generated file {path}")),
+        };
+        files.push(OutputFile {
+            path,
+            origin,
+            data: Data::Bytes(bytes),
+        });
+    }
+    (pages, files)
 }
 
-/// Static files of the theme, the highlighting stylesheet, the content's own files and
-/// the exports; returns how many.
-fn write_files(
-    site: &render::SitePages,
-    theme: &render::theme::Theme,
-    content_dir: &Path,
-    staging: &output::Staging,
-) -> std::io::Result<usize> {
-    let mut count = 0;
-    for (name, bytes) in &theme.assets {
-        staging.write(name, bytes)?;
-        count += 1;
-    }
-    staging.write("syntax.css", render::highlight::stylesheet().as_bytes())?;
-    count += 1;
-    for asset in &site.views.content.assets {
-        let rel = asset.to_string_lossy().replace('\\', "/");
-        staging.copy(&content_dir.join(asset), &rel)?;
-        count += 1;
-    }
-    // Calendars, contact lists, data.json, feed and sitemap (src/export/).
-    count += export::write_all(site, |rel, bytes| staging.write(rel, bytes))?;
-    Ok(count)
+/// Writes every file into the staging folder, in parallel.
+fn write_files(files: &[OutputFile], staging: &output::Staging) -> std::io::Result<()> {
+    files.par_iter().try_for_each(|file| match &file.data {
+        Data::Bytes(bytes) => staging.write(&file.path, bytes),
+        Data::Copy(from) => staging.copy(from, &file.path),
+    })
 }
 
 fn single(d: Diagnostic) -> Diagnostics {

@@ -82,7 +82,10 @@ pub fn resolve_relative(source: &Path, link: &str) -> Option<PathBuf> {
             p => out.push(p.to_string()),
         }
     }
-    Some(PathBuf::from(out.join("/")))
+    // Content paths are known in NFC (content::load); compare the link the same way.
+    Some(PathBuf::from(
+        crate::content::source::nfc(&out.join("/")).into_owned(),
+    ))
 }
 
 /// Percent-encodes what must not appear raw in a URL path (spaces, quotes, non-ASCII

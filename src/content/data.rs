@@ -125,6 +125,9 @@ pub struct Contact {
     pub section: String,
     /// Personal data: left out of every output file by the `public` profile.
     pub person: Option<String>,
+    /// The line of `person` in contacts.yaml (0 without one): the privacy guard does
+    /// not count the one place a name belongs as a leak.
+    pub person_line: usize,
     pub extension: String,
     pub pages: Option<String>,
 }
@@ -201,7 +204,7 @@ pub fn read_contacts(path: &Path, text: &str) -> (Contacts, Vec<Diagnostic>) {
             c.string("section", Some("担当係")),
             c.string("extension", Some("内線")),
         );
-        let person = c.string("person", None);
+        let person = c.spanned_string("person", None);
         let pages = c.string("pages", None);
         f.diagnostics.append(&mut c.diagnostics);
         if let (Some(id), Some(topic), Some(office), Some(section), Some(extension)) = row {
@@ -210,7 +213,8 @@ pub fn read_contacts(path: &Path, text: &str) -> (Contacts, Vec<Diagnostic>) {
                 topic,
                 office,
                 section,
-                person,
+                person_line: person.as_ref().map_or(0, |p| p.line),
+                person: person.map(|p| p.value),
                 extension,
                 pages,
             });

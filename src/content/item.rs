@@ -414,7 +414,17 @@ pub fn read(kind: Kind, id: String, source: SourceFile) -> (Option<Item>, Vec<Di
         draft: f.bool("draft").unwrap_or(false),
         previewed_draft: false,
         updated,
-        tags: f.string_list("tags"),
+        // NFC, so a tag typed composed and one pasted decomposed make one tag page.
+        tags: f
+            .string_list("tags")
+            .into_iter()
+            .map(|mut t| {
+                if let std::borrow::Cow::Owned(n) = super::source::nfc(&t.value) {
+                    t.value = n;
+                }
+                t
+            })
+            .collect(),
         contacts: f.string_list("contacts"),
         related: f.string_list("related"),
         source: f

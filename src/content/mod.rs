@@ -16,6 +16,7 @@ pub use yaml::Spanned;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use rayon::prelude::*;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 /// Everything read from `content/`.
@@ -32,12 +33,20 @@ pub struct Content {
     pub home: Option<SourceFile>,
     /// Other files (pictures, PDFs), relative to `content/`, copied as they are.
     pub assets: Vec<PathBuf>,
+    /// Names on disk (relative to `content/`) of files whose name is not in NFC, keyed
+    /// by the NFC name every other stage uses.
+    pub disk_names: HashMap<PathBuf, PathBuf>,
     /// Items whose file exists but could not be read (already reported): references to
     /// them are not reported again.
     pub unloaded: Vec<(Kind, String, PathBuf)>,
 }
 
 impl Content {
+    /// Where the content file known as `rel` is on disk, relative to `content/`.
+    pub fn disk_path<'a>(&'a self, rel: &'a Path) -> &'a Path {
+        self.disk_names.get(rel).map_or(rel, PathBuf::as_path)
+    }
+
     /// For a preview build: drafts are published like other items, marked as drafts.
     pub fn publish_drafts(&mut self) {
         for item in &mut self.items {
@@ -121,51 +130,192 @@ pub fn load(content_dir: &Path) -> (Content, Diagnostics) {
         );
         return (content, diags);
     }
-    let mut files: Vec<(PathBuf, Entry)> = Vec::new();
-    for entry in walkdir::WalkDir::new(content_dir)
-        .follow_links(true)
-        .sort_by_file_name()
-    {
-        match entry {
-            Ok(e) if e.file_type().is_file() => {
-                let rel = rel_path(content_dir, e.path());
-                if rel.iter().any(|p| p.to_string_lossy().starts_with('.')) {
-                    continue;
-                }
-                let class = classify(&rel);
-                if let Entry::Ignored = class {
-                    diags.push(Diagnostic::warning(
-                        "W002",
-                        &rel,
-                        "this file is not in a known place of `content/` and is not published",
-                    ).with_hint("items go in surveys/, laws/, roadmap/ or pages/; schedules in schedule/<year>.yaml"));
-                    continue;
-                }
-                files.push((rel, class));
-            }
-            Ok(_) => {}
-            Err(err) => {
-                let path = err
-                    .path()
-                    .map(|p| rel_path(content_dir, p))
-                    .unwrap_or_default();
-                let message = if err.loop_ancestor().is_some() {
-                    "this symbolic link points back to a folder that contains it (a loop); it is not followed".to_string()
-                } else {
-                    format!("cannot read: {err}")
-                };
-                diags.push(Diagnostic::error("E016", path, message).with_hint(
-                    "remove the link or point it at a folder outside its own ancestors",
-                ));
-            }
-        }
-    }
-
+    let (files, disk_names) = walk(content_dir, &mut diags);
     let read_file = |rel: &Path| {
-        std::fs::read(content_dir.join(rel))
+        let disk = disk_names.get(rel).map_or(rel, PathBuf::as_path);
+        std::fs::read(content_dir.join(disk))
             .map_err(|e| Diagnostic::error("E001", rel, format!("cannot read the file: {e}")))
     };
+    let mut content = content;
+    content.disk_names = disk_names.clone();
     read_entries(files, &read_file, content, diags)
+}
+
+/// Walks `content/`, classifying every file by its name in NFC. Symbolic links are
+/// followed only while they stay inside `content/`: anyone who can commit content must
+/// not be able to publish the build machine's files. Returns the files and, for those
+/// whose name on disk is not NFC, the name on disk.
+fn walk(
+    content_dir: &Path,
+    diags: &mut Diagnostics,
+) -> (Vec<(PathBuf, Entry)>, HashMap<PathBuf, PathBuf>) {
+    let mut files: Vec<(PathBuf, Entry)> = Vec::new();
+    let mut disk_names: HashMap<PathBuf, PathBuf> = HashMap::new();
+    let mut nfc_names: HashMap<PathBuf, PathBuf> = HashMap::new();
+    let Ok(real_content) = content_dir.canonicalize() else {
+        diags.push(Diagnostic::error(
+            "E001",
+            content_dir,
+            "the content folder cannot be read",
+        ));
+        return (files, disk_names);
+    };
+    let mut walker = walkdir::WalkDir::new(content_dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter();
+    while let Some(entry) = walker.next() {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(err) => {
+                diags.push(walk_error(content_dir, &err));
+                continue;
+            }
+        };
+        let is_dir = entry.file_type().is_dir();
+        let disk_rel = entry
+            .path()
+            .strip_prefix(content_dir)
+            .unwrap_or(entry.path());
+        if disk_rel.as_os_str().is_empty() {
+            continue;
+        }
+        let Some(disk_text) = disk_rel.to_str() else {
+            diags.push(
+                Diagnostic::error(
+                    "E053",
+                    rel_path(content_dir, entry.path()),
+                    "this name is not valid UTF-8, so it cannot be published or linked to",
+                )
+                .with_hint(
+                    "rename it using UTF-8 (e.g. on a machine set to UTF-8, or with `convmv`)",
+                ),
+            );
+            if is_dir {
+                walker.skip_current_dir();
+            }
+            continue;
+        };
+        let disk_text = disk_text.replace('\\', "/");
+        if disk_text.split('/').any(|p| p.starts_with('.')) {
+            // Hidden files are never published; do not even look inside hidden folders.
+            if is_dir {
+                walker.skip_current_dir();
+            }
+            continue;
+        }
+        if entry.path_is_symlink() {
+            match entry.path().canonicalize() {
+                Ok(real) if real.starts_with(&real_content) => {}
+                Ok(real) => {
+                    let written =
+                        std::fs::read_link(entry.path()).unwrap_or_else(|_| real.clone());
+                    diags.push(
+                        Diagnostic::error(
+                            "E050",
+                            PathBuf::from(&disk_text),
+                            format!(
+                                "this is a symbolic link to {} ({}), outside content/: it would publish files of the machine that builds the site",
+                                written.display(),
+                                real.display()
+                            ),
+                        )
+                        .with_hint("copy what should be published into content/, or remove the link; links may point only inside content/"),
+                    );
+                    if is_dir {
+                        walker.skip_current_dir();
+                    }
+                    continue;
+                }
+                Err(err) => {
+                    diags.push(link_error(content_dir, entry.path(), &err));
+                    continue;
+                }
+            }
+        }
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = PathBuf::from(source::nfc(&disk_text).into_owned());
+        if let Some(other) = nfc_names.insert(rel.clone(), PathBuf::from(&disk_text)) {
+            diags.push(
+                Diagnostic::error(
+                    "E051",
+                    PathBuf::from(&disk_text),
+                    format!(
+                        "this name and {} are the same name in two Unicode forms (composed NFC and decomposed NFD); they would be published as one file",
+                        other.display()
+                    ),
+                )
+                .with_hint("remove or rename one of the two files"),
+            );
+            continue;
+        }
+        if rel.as_os_str() != disk_text.as_str() {
+            disk_names.insert(rel.clone(), PathBuf::from(&disk_text));
+        }
+        let class = classify(&rel);
+        if let Entry::Ignored = class {
+            diags.push(Diagnostic::warning(
+                "W002",
+                &rel,
+                "this file is not in a known place of `content/` and is not published",
+            ).with_hint("items go in surveys/, laws/, roadmap/ or pages/; schedules in schedule/<year>.yaml"));
+            continue;
+        }
+        files.push((rel, class));
+    }
+    (files, disk_names)
+}
+
+/// A folder or link the walk cannot enter, with a hint that fits the cause.
+fn walk_error(content_dir: &Path, err: &walkdir::Error) -> Diagnostic {
+    let path = err
+        .path()
+        .map(|p| rel_path(content_dir, p))
+        .unwrap_or_default();
+    if err.loop_ancestor().is_some() {
+        return Diagnostic::error(
+            "E016",
+            path,
+            "this symbolic link points back to a folder that contains it (a loop); it is not followed",
+        )
+        .with_hint("remove the link, or point it at a folder that does not contain it");
+    }
+    match (err.path(), err.io_error()) {
+        (Some(p), Some(io)) if p.is_symlink() => link_error(content_dir, p, io),
+        (_, Some(io)) => io_problem(path, io),
+        _ => Diagnostic::error("E016", path, format!("cannot read: {err}")),
+    }
+}
+
+/// A symbolic link whose target cannot be resolved.
+fn link_error(content_dir: &Path, link: &Path, err: &std::io::Error) -> Diagnostic {
+    let rel = rel_path(content_dir, link);
+    match std::fs::read_link(link) {
+        Ok(target) if err.kind() == std::io::ErrorKind::NotFound => Diagnostic::error(
+            "E016",
+            rel,
+            format!(
+                "this symbolic link points at {}, which does not exist",
+                target.display()
+            ),
+        )
+        .with_hint("remove the link or correct its target"),
+        _ => io_problem(rel, err),
+    }
+}
+
+fn io_problem(path: PathBuf, err: &std::io::Error) -> Diagnostic {
+    let hint = match err.kind() {
+        std::io::ErrorKind::InvalidFilename => {
+            "the name or the whole path is too long for the file system; shorten it"
+        }
+        std::io::ErrorKind::PermissionDenied => "make it readable for the user who runs the build",
+        std::io::ErrorKind::NotFound => "it disappeared while the site was read; run again",
+        _ => "check that the file or folder can be read",
+    };
+    Diagnostic::error("E016", path, format!("cannot read: {err}")).with_hint(hint)
 }
 
 /// Loads a site given as files in memory (path relative to `content/`, bytes): the same

@@ -12,6 +12,7 @@ pub mod views;
 use crate::calendar::Date;
 use crate::content::{Category, Content, Details, Kind};
 use crate::diagnostics::Diagnostic;
+use crate::outputs::Origin;
 use crate::resolve::{Graph, ItemRef};
 use crate::urls;
 use markdown::Rendered;
@@ -38,6 +39,8 @@ pub struct Page {
     pub breadcrumbs: Vec<(String, String)>,
     pub section: &'static str,
     pub vars: tera::Context,
+    /// The source that makes this page, for diagnostics about its output path.
+    pub origin: Origin,
 }
 
 #[derive(Serialize)]
@@ -204,6 +207,10 @@ impl<'a> SitePages<'a> {
             )],
             section: item.kind.dir(),
             vars,
+            origin: Origin::file(
+                &item.source.path,
+                format!("the page of {}", item.source.path.display()),
+            ),
         }
     }
 
@@ -263,6 +270,7 @@ impl<'a> SitePages<'a> {
             breadcrumbs: Vec::new(),
             section: "home",
             vars,
+            origin: Origin::generated("the home page"),
         }
     }
 
@@ -352,6 +360,7 @@ impl<'a> SitePages<'a> {
             breadcrumbs: Vec::new(),
             section: kind.dir(),
             vars,
+            origin: Origin::generated(format!("the list page of {}", kind.label())),
         }
     }
 
@@ -398,6 +407,7 @@ impl<'a> SitePages<'a> {
             breadcrumbs: Vec::new(),
             section: "tags",
             vars,
+            origin: Origin::generated("the keyword index"),
         }
     }
 
@@ -413,6 +423,7 @@ impl<'a> SitePages<'a> {
             breadcrumbs: vec![("キーワード一覧".into(), "tags/".into())],
             section: "tags",
             vars,
+            origin: self.tag_origin(tag, items),
         }
     }
 
@@ -443,6 +454,11 @@ impl<'a> SitePages<'a> {
                 vec![("事業計画".into(), "schedule/".into())]
             },
             section: "schedule",
+            origin: if as_index {
+                Origin::generated("the schedule index")
+            } else {
+                schedule_origin(schedule)
+            },
             vars,
         }
     }
@@ -470,8 +486,45 @@ impl<'a> SitePages<'a> {
             breadcrumbs: Vec::new(),
             section: "contacts",
             vars,
+            origin: Origin::generated("the contact page"),
         }
     }
+}
+
+impl SitePages<'_> {
+    /// Where a tag is first written: the first item carrying it.
+    pub fn tag_origin(&self, tag: &str, items: &[ItemRef]) -> Origin {
+        let what = format!("the keyword `{tag}`");
+        let Some(item) = items.first().map(|&i| &self.content().items[i]) else {
+            return Origin::generated(what);
+        };
+        match item.common.tags.iter().find(|t| t.value.trim() == tag) {
+            Some(t) => Origin::at(
+                &item.source.path,
+                (t.line, t.column, t.value.chars().count()),
+                what,
+            ),
+            None => Origin::file(&item.source.path, what),
+        }
+    }
+}
+
+/// A schedule's pages and calendars come from its `fiscal_year` line.
+pub fn schedule_origin(schedule: &crate::content::Schedule) -> Origin {
+    let line = schedule
+        .text
+        .split('\n')
+        .position(|l| l.trim_start().starts_with("fiscal_year"))
+        .map_or(0, |n| n + 1);
+    Origin::at(
+        &schedule.path,
+        (line, 1, "fiscal_year".len()),
+        format!(
+            "fiscal year {} of {}",
+            schedule.fiscal_year,
+            schedule.path.display()
+        ),
+    )
 }
 
 /// Renders one page with the shared variables; errors name the template and the page.
