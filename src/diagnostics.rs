@@ -101,9 +101,9 @@ impl Diagnostic {
             "{}[{}]: {}",
             self.severity.label(),
             self.code,
-            self.message
+            visible(&self.message, "\n\t")
         );
-        let path = display_path(&loc.path);
+        let path = visible(&display_path(&loc.path), "").into_owned();
         if loc.line == 0 {
             let _ = writeln!(out, "  --> {path}");
         } else {
@@ -112,37 +112,71 @@ impl Diagnostic {
         if let (Some(src), true) = (&self.source_line, loc.line > 0) {
             let number = loc.line.to_string();
             let pad = " ".repeat(number.len());
-            let shown: String = src.chars().take(200).collect();
-            let lead: String = shown
+            // Each character as shown, and how many terminal columns it takes; control
+            // characters are shown escaped, so they take the width of their escape.
+            let shown: Vec<(char, String, usize)> = src
                 .chars()
-                .take(loc.column.saturating_sub(1))
-                .map(|c| if c == '\t' { '\t' } else { ' ' })
+                .take(200)
+                .map(|c| {
+                    let text = visible(c.encode_utf8(&mut [0; 4]), "\t").into_owned();
+                    let width = if text.len() > c.len_utf8() {
+                        text.chars().count()
+                    } else if is_wide(c) {
+                        2
+                    } else {
+                        1
+                    };
+                    (c, text, width)
+                })
                 .collect();
-            // Full-width characters take two columns in a terminal; mark them so.
-            let lead_width: String = lead
-                .chars()
-                .zip(shown.chars())
-                .flat_map(|(blank, c)| {
-                    let n = if is_wide(c) { 2 } else { 1 };
-                    std::iter::repeat_n(blank, n)
+            let before = loc.column.saturating_sub(1);
+            let lead: String = shown
+                .iter()
+                .take(before)
+                .map(|(c, _, w)| {
+                    let blank = if *c == '\t' { "\t" } else { " " };
+                    blank.repeat(*w)
                 })
                 .collect();
             let marked_width: usize = shown
-                .chars()
-                .skip(loc.column.saturating_sub(1))
+                .iter()
+                .skip(before)
                 .take(loc.width.max(1))
-                .map(|c| if is_wide(c) { 2 } else { 1 })
+                .map(|(_, _, w)| w)
                 .sum::<usize>()
                 .max(1);
+            let line: String = shown.iter().map(|(_, t, _)| t.as_str()).collect();
             let _ = writeln!(out, "{pad} |");
-            let _ = writeln!(out, "{number} | {shown}");
-            let _ = writeln!(out, "{pad} | {lead_width}{}", "^".repeat(marked_width));
+            let _ = writeln!(out, "{number} | {line}");
+            let _ = writeln!(out, "{pad} | {lead}{}", "^".repeat(marked_width));
         }
         if let Some(hint) = &self.hint {
-            let _ = writeln!(out, "  = hint: {hint}");
+            let _ = writeln!(out, "  = hint: {}", visible(hint, "\n\t"));
         }
         out
     }
+}
+
+/// `text` with control characters (except those in `keep`) and bidirectional
+/// overrides escaped as `\u{1b}`: content reaches the terminal through messages and
+/// source lines, and must not be able to move the cursor, recolour or reorder it.
+pub fn visible<'t>(text: &'t str, keep: &str) -> std::borrow::Cow<'t, str> {
+    let hidden = |c: char| {
+        (c.is_control() && !keep.contains(c))
+            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    if !text.chars().any(hidden) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if hidden(c) {
+            let _ = write!(out, "\\u{{{:x}}}", c as u32);
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 impl fmt::Display for Diagnostic {
@@ -293,5 +327,23 @@ mod tests {
         assert!(text.contains("3 | title: 人口動態"), "{text}");
         assert!(text.contains("  |        ^^^^"), "{text}");
         assert!(text.contains("= hint: fix it"), "{text}");
+    }
+
+    #[test]
+    fn control_characters_from_content_are_shown_escaped() {
+        let d = Diagnostic::error("E017", "a\u{1b}[2J.md", "`\u{1b}]0;x\u{7}` is wrong")
+            .at(1, 8, 2)
+            .with_source_line("tags: [\u{1b}[31mred\r]")
+            .with_hint("not \u{202e}this");
+        let text = d.render();
+        assert!(
+            !text.contains(['\u{1b}', '\u{7}', '\r', '\u{202e}']),
+            "{text:?}"
+        );
+        assert!(text.contains("--> a\\u{1b}[2J.md:1:8"), "{text}");
+        assert!(text.contains("1 | tags: [\\u{1b}[31mred\\u{d}]"), "{text}");
+        // The marker sits under the escaped character, as wide as its escape plus `[`.
+        assert!(text.contains("\n  |        ^^^^^^^\n"), "{text}");
+        assert!(text.contains("hint: not \\u{202e}this"), "{text}");
     }
 }

@@ -115,6 +115,22 @@ fn collision_key(path: &str) -> String {
     }
 }
 
+fn collision_hint(a: &Origin, b: &Origin) -> &'static str {
+    let both = |prefix: &str| a.what.starts_with(prefix) && b.what.starts_with(prefix);
+    if both("the keyword") {
+        "tag pages ignore case and punctuation (`ABC`/`abc`, `a.b`/`a-b` are one page): write the tag the same way in every file"
+    } else if both("fiscal year") || both("the track") {
+        "each fiscal year has one schedule file: merge the two, or correct `fiscal_year`"
+    } else if a.file.is_none()
+        || b.file.is_none()
+        || a.what.starts_with("the file content/") != b.what.starts_with("the file content/")
+    {
+        "tebiki writes this path itself: rename or move the content file"
+    } else {
+        "output paths ignore case (and Unicode normalisation): rename or remove one of the two"
+    }
+}
+
 /// `source_line(origin)` gives the text of an origin's line for the diagnostic.
 pub fn check_paths(
     files: &[OutputFile],
@@ -123,6 +139,7 @@ pub fn check_paths(
     let mut diags = Vec::new();
     let mut by_key: HashMap<String, usize> = HashMap::with_capacity(files.len());
     let mut reported: Vec<(Origin, Origin)> = Vec::new();
+    let mut years: Vec<Option<(PathBuf, PathBuf)>> = Vec::new();
     let mut collide = |first: &OutputFile, second: &OutputFile, path: &str, diags: &mut Vec<_>| {
         let (a, b) = (&first.origin, &second.origin);
         // A colliding pair shows up on several outputs (a schedule's page and its
@@ -134,6 +151,18 @@ pub fn check_paths(
                 .any(|(x, y)| (x == a && y == b) || (x == b && y == a))
         {
             return;
+        }
+        // Two schedules of one fiscal year also collide on each track's calendar:
+        // the year's collision, reported first (pages precede exports), says it all.
+        let files = match (&a.file, &b.file) {
+            (Some(f), Some(g)) => Some((f.0.clone(), g.0.clone())),
+            _ => None,
+        };
+        if a.what.starts_with("the track") && files.is_some() && years.contains(&files) {
+            return;
+        }
+        if a.what.starts_with("fiscal year") {
+            years.push(files);
         }
         reported.push((a.clone(), b.clone()));
         // Point at the editor's file: the later one when both are content files.
@@ -157,9 +186,7 @@ pub fn check_paths(
                 ),
                 source_line(here).as_deref(),
             )
-            .with_hint(
-                "output paths ignore case and punctuation (tags `ABC`/`abc` and `a.b`/`a-b` are one page); write the two the same way, or rename or remove one",
-            ),
+            .with_hint(collision_hint(here, other)),
         );
     };
     for (n, file) in files.iter().enumerate() {

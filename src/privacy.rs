@@ -31,6 +31,12 @@ fn nfkc(text: &str) -> Cow<'_, str> {
 struct Names {
     matcher: AhoCorasick,
     rows: Vec<usize>,
+    /// One bit per code point: set for the characters NFKC changes into something that
+    /// may be part of a name (full-width letters, half-width kana, compatibility
+    /// ideographs, the ideographic space, ...). Text without any of them is searched as
+    /// it is: normalising every page, most of which hold full-width punctuation, would
+    /// cost more than the rest of the guard.
+    relevant: Vec<u64>,
 }
 
 fn names(content: &Content) -> Option<Names> {
@@ -61,7 +67,28 @@ fn names(content: &Content) -> Option<Names> {
         .match_kind(MatchKind::LeftmostLongest)
         .build(&patterns)
         .ok()?;
-    Some(Names { matcher, rows })
+    // With their decomposed parts: half-width `ｶﾞ` becomes `ガ` only by composing.
+    let name_chars: BTreeSet<char> = patterns
+        .iter()
+        .flat_map(|p| p.chars().chain(p.nfd()))
+        .collect();
+    // Every character NFKC changes lies below U+30000 (the last are the compatibility
+    // ideographs of plane 2).
+    let mut relevant = vec![0u64; 0x3_0000 / 64];
+    for c in (0x80..0x3_0000).filter_map(char::from_u32) {
+        if is_nfkc_quick(std::iter::once(c)) != IsNormalized::Yes
+            && std::iter::once(c)
+                .nfkc()
+                .any(|n| name_chars.contains(&n) || n == ' ')
+        {
+            relevant[c as usize / 64] |= 1 << (c as usize % 64);
+        }
+    }
+    Some(Names {
+        matcher,
+        rows,
+        relevant,
+    })
 }
 
 impl Names {
@@ -69,6 +96,24 @@ impl Names {
     fn rows_in(&self, text: &str, found: &mut BTreeSet<usize>) {
         for m in self.matcher.find_iter(text) {
             found.insert(self.rows[m.pattern().as_usize()]);
+        }
+    }
+
+    /// `text` as far as NFKC matters for the names: itself when it has no character
+    /// NFKC would turn into part of a name.
+    fn normal<'t>(&self, text: &'t str) -> Cow<'t, str> {
+        let needs = text.chars().any(|c| {
+            let c = c as usize;
+            c >= 0x80
+                && self
+                    .relevant
+                    .get(c / 64)
+                    .is_some_and(|w| w & (1 << (c % 64)) != 0)
+        });
+        if needs {
+            nfkc(text)
+        } else {
+            Cow::Borrowed(text)
         }
     }
 }
@@ -89,7 +134,7 @@ fn published(names: &Names, files: &[OutputFile]) -> BTreeMap<usize, Vec<String>
         .enumerate()
         .filter_map(|(f, file)| {
             let mut found = BTreeSet::new();
-            names.rows_in(&nfkc(&file.path), &mut found);
+            names.rows_in(&names.normal(&file.path), &mut found);
             if let Data::Bytes(bytes) = &file.data {
                 // Binary files (none today but a theme may add pictures) hold no text.
                 if let Ok(text) = std::str::from_utf8(bytes) {
@@ -98,7 +143,7 @@ fn published(names: &Names, files: &[OutputFile]) -> BTreeMap<usize, Vec<String>
                     } else {
                         Cow::Borrowed(text)
                     };
-                    names.rows_in(&nfkc(&text), &mut found);
+                    names.rows_in(&names.normal(&text), &mut found);
                 }
             }
             (!found.is_empty()).then_some((f, found))

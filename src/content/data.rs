@@ -313,7 +313,8 @@ pub fn read_schedule(path: &Path, text: String) -> (Option<Schedule>, Vec<Diagno
         Err(d) => return (None, vec![d]),
     };
     let mut f = Fields::new(yaml, yaml.whole(), map, &SCHEDULE_FIELDS);
-    let fiscal_year = f.integer("fiscal_year");
+    // Four digits, and the fiscal year's March (of the next year) still has four.
+    let fiscal_year = f.integer_in("fiscal_year", 1000..=9998, "a western year");
     if fiscal_year.is_none() && f.get("fiscal_year").is_none() {
         f.string("fiscal_year", Some("年度（西暦）"));
     }
@@ -419,14 +420,16 @@ pub fn read_schedule(path: &Path, text: String) -> (Option<Schedule>, Vec<Diagno
     }
     let diags = std::mem::take(&mut f.diagnostics);
     drop(f);
-    let schedule = fiscal_year.map(|fy| Schedule {
-        path: path.to_path_buf(),
-        fiscal_year: fy as i32,
-        title,
-        tracks,
-        events,
-        notes,
-        text,
-    });
+    let schedule = fiscal_year
+        .and_then(|fy| i32::try_from(fy).ok())
+        .map(|fy| Schedule {
+            path: path.to_path_buf(),
+            fiscal_year: fy,
+            title,
+            tracks,
+            events,
+            notes,
+            text,
+        });
     (schedule, diags)
 }

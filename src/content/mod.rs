@@ -208,16 +208,18 @@ fn walk(
             match entry.path().canonicalize() {
                 Ok(real) if real.starts_with(&real_content) => {}
                 Ok(real) => {
-                    let written =
-                        std::fs::read_link(entry.path()).unwrap_or_else(|_| real.clone());
+                    let written = std::fs::read_link(entry.path()).unwrap_or_else(|_| real.clone());
+                    let target = if written == real {
+                        written.display().to_string()
+                    } else {
+                        format!("{} (that is, {})", written.display(), real.display())
+                    };
                     diags.push(
                         Diagnostic::error(
                             "E050",
                             PathBuf::from(&disk_text),
                             format!(
-                                "this is a symbolic link to {} ({}), outside content/: it would publish files of the machine that builds the site",
-                                written.display(),
-                                real.display()
+                                "this is a symbolic link to {target}, outside content/: it would publish files of the machine that builds the site"
                             ),
                         )
                         .with_hint("copy what should be published into content/, or remove the link; links may point only inside content/"),

@@ -444,6 +444,38 @@ impl<'a> Fields<'a> {
         }
     }
 
+    /// A whole number that must lie in `range`: values are narrowed later, and a number
+    /// outside the range must be refused here rather than wrap around.
+    pub fn integer_in(
+        &mut self,
+        key: &str,
+        range: std::ops::RangeInclusive<i64>,
+        what: &str,
+    ) -> Option<i64> {
+        let n = self.integer(key)?;
+        if range.contains(&n) {
+            return Some(n);
+        }
+        let text = n.to_string();
+        self.error_at_value(
+            "E055",
+            key,
+            &text,
+            0,
+            format!(
+                "`{key}` is {n}, outside the range of {what} ({} to {})",
+                range.start(),
+                range.end()
+            ),
+            Some(format!(
+                "write {what} between {} and {}",
+                range.start(),
+                range.end()
+            )),
+        );
+        None
+    }
+
     /// A list of strings; a single string is accepted as a list of one.
     pub fn string_list(&mut self, key: &str) -> Vec<Spanned<String>> {
         let values = match self.get(key).cloned() {

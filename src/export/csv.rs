@@ -50,7 +50,14 @@ fn record(out: &mut String, fields: impl Iterator<Item = String>) {
 
 /// RFC 4180: a field with a comma, quote or line break is quoted, quotes doubled.
 /// Fields with edge spaces are quoted too, so no reader trims them.
+///
+/// A field a spreadsheet would read as a formula (starting with `=`, `+`, `-`, `@`, tab
+/// or carriage return) gets a leading `'` and is quoted, as OWASP's CSV-injection
+/// guidance says: content comes from many hands, and this file is opened in Excel.
 pub fn field(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        return format!("\"'{}\"", text.replace('"', "\"\""));
+    }
     let needs = text.contains([',', '"', '\r', '\n'])
         || text.starts_with(char::is_whitespace)
         || text.ends_with(char::is_whitespace);
@@ -73,5 +80,16 @@ mod tests {
         assert_eq!(field("two\nlines"), "\"two\nlines\"");
         assert_eq!(field(" x"), "\" x\"");
         assert_eq!(field(""), "");
+    }
+
+    #[test]
+    fn formulas_are_neutralised() {
+        assert_eq!(field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(field("+1"), "\"'+1\"");
+        assert_eq!(field("-1+2"), "\"'-1+2\"");
+        assert_eq!(field("@SUM(A1)"), "\"'@SUM(A1)\"");
+        assert_eq!(field("\tx"), "\"'\tx\"");
+        assert_eq!(field("\rx"), "\"'\rx\"");
+        assert_eq!(field("a=b"), "a=b");
     }
 }

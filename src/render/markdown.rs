@@ -207,28 +207,54 @@ pub fn render(src: &BodySource) -> (Rendered, Vec<Diagnostic>) {
     let mut table_headings: Vec<usize> = Vec::new();
     let mut heading_text = String::new();
     let mut code: Option<(String, String)> = None;
-    let mut raw_html: Option<(String, bool)> = None;
+    // Raw HTML of this run: text, inline or not, and where it starts in the body.
+    let mut raw_html: Option<(String, bool, usize)> = None;
+    // What the body's raw HTML has opened, and the depth at the start of each
+    // Markdown block still open: its end closes what was opened inside it.
+    let mut open = sanitize::OpenElements::default();
+    let mut block_marks: Vec<usize> = Vec::new();
 
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         // Raw HTML arrives in pieces; sanitise each run of them as one fragment.
         let is_html = matches!(event, Event::Html(_) | Event::InlineHtml(_));
         if !is_html {
-            if let Some((html, inline)) = raw_html.take() {
-                let clean = CowStr::from(sanitize::sanitize_html(&html));
-                events.push(if inline {
-                    Event::InlineHtml(clean)
-                } else {
-                    Event::Html(clean)
-                });
+            if let Some(raw) = raw_html.take() {
+                flush_html(raw, &mut open, &mut events, &mut r);
             }
+        }
+        match &event {
+            Event::Start(
+                Tag::Paragraph
+                | Tag::Heading { .. }
+                | Tag::TableCell
+                | Tag::Item
+                | Tag::BlockQuote(_),
+            ) => block_marks.push(open.depth()),
+            Event::End(
+                TagEnd::Paragraph
+                | TagEnd::Heading(_)
+                | TagEnd::TableCell
+                | TagEnd::Item
+                | TagEnd::BlockQuote(_),
+            ) => {
+                let mark = block_marks.pop().unwrap_or(0);
+                close_open(
+                    &mut open,
+                    mark,
+                    &mut events,
+                    &mut r,
+                    "its paragraph or block",
+                );
+            }
+            _ => {}
         }
         match event {
             Event::Html(h) => raw_html
-                .get_or_insert_with(|| (String::new(), false))
+                .get_or_insert_with(|| (String::new(), false, range.start))
                 .0
                 .push_str(&h),
             Event::InlineHtml(h) => raw_html
-                .get_or_insert_with(|| (String::new(), true))
+                .get_or_insert_with(|| (String::new(), true, range.start))
                 .0
                 .push_str(&h),
             Event::Start(Tag::CodeBlock(kind)) => {
@@ -371,14 +397,10 @@ pub fn render(src: &BodySource) -> (Rendered, Vec<Diagnostic>) {
             other => events.push(other),
         }
     }
-    if let Some((html, inline)) = raw_html.take() {
-        let clean = CowStr::from(sanitize::sanitize_html(&html));
-        events.push(if inline {
-            Event::InlineHtml(clean)
-        } else {
-            Event::Html(clean)
-        });
+    if let Some(raw) = raw_html.take() {
+        flush_html(raw, &mut open, &mut events, &mut r);
     }
+    close_open(&mut open, 0, &mut events, &mut r, "the body");
     let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     if html.contains(" style=\"text-align: ") {
@@ -394,6 +416,59 @@ pub fn render(src: &BodySource) -> (Rendered, Vec<Diagnostic>) {
         links: r.links,
     };
     (rendered, r.diagnostics)
+}
+
+/// Sanitises a run of raw HTML as one fragment. Elements a raw HTML *block* opens
+/// and leaves open stay open for the Markdown that follows (`<details>` … `</details>`
+/// around paragraphs); inline ones close with their block.
+fn flush_html(
+    (html, inline, at): (String, bool, usize),
+    open: &mut sanitize::OpenElements,
+    events: &mut Vec<Event>,
+    r: &mut Renderer,
+) {
+    let before = open.depth();
+    let clean = CowStr::from(sanitize::sanitize_html_in(&html, open, at));
+    if inline {
+        events.push(Event::InlineHtml(clean));
+        return;
+    }
+    events.push(Event::Html(clean));
+    // A link or emphasis left open by a block would be re-opened by the browser in
+    // every block that follows.
+    let (html, closed) = open.close_phrasing_to(before);
+    if !html.is_empty() {
+        events.push(Event::Html(html.into()));
+        warn_closed(r, closed, "its HTML block");
+    }
+}
+
+/// Closes what raw HTML opened since `mark`, warning once per element.
+fn close_open(
+    open: &mut sanitize::OpenElements,
+    mark: usize,
+    events: &mut Vec<Event>,
+    r: &mut Renderer,
+    closed_at: &str,
+) {
+    let (html, closed) = open.close_to(mark);
+    if html.is_empty() {
+        return;
+    }
+    events.push(Event::InlineHtml(html.into()));
+    warn_closed(r, closed, closed_at);
+}
+
+fn warn_closed(r: &mut Renderer, closed: Vec<(&'static str, usize)>, closed_at: &str) {
+    for (name, at) in closed {
+        let d = Diagnostic::warning(
+            "W008",
+            r.src.path,
+            format!("`<{name}>` is never closed; it is closed at the end of {closed_at}"),
+        )
+        .with_hint(format!("add `</{name}>` where the element should end"));
+        r.report(d, at, 1);
+    }
 }
 
 fn heading_level(level: HeadingLevel) -> u8 {

@@ -499,11 +499,18 @@ impl SitePages<'_> {
             return Origin::generated(what);
         };
         match item.common.tags.iter().find(|t| t.value.trim() == tag) {
-            Some(t) => Origin::at(
-                &item.source.path,
-                (t.line, t.column, t.value.chars().count()),
-                what,
-            ),
+            Some(t) => {
+                // Entries of a flow list (`tags: [a, b]`) carry only their line.
+                let line = item.source.lines.line(&item.source.text, t.line);
+                let column = crate::content::source::nfc(line)
+                    .find(tag)
+                    .map_or(t.column, |b| line[..b.min(line.len())].chars().count() + 1);
+                Origin::at(
+                    &item.source.path,
+                    (t.line, column, tag.chars().count()),
+                    what,
+                )
+            }
             None => Origin::file(&item.source.path, what),
         }
     }

@@ -28,10 +28,18 @@
 //! matching close tag is dropped too, so a pasted script does not appear as
 //! text in the middle of an article.
 //!
-//! The sanitiser is stateless: it cannot balance tags or see a close tag in a
-//! later fragment. pulldown-cmark delivers an HTML *block* as one event per
+//! [`sanitize_html`] is stateless: it cannot balance tags or see a close tag in
+//! a later fragment. pulldown-cmark delivers an HTML *block* as one event per
 //! line, so callers that want a multi-line comment or `<script>` block removed
 //! as a whole should join the lines of the block before calling.
+//!
+//! [`sanitize_html_in`] is the same sanitiser with the elements a body has
+//! opened so far ([`OpenElements`]) carried from fragment to fragment: an end
+//! tag closes only what the body itself opened (a stray `</div>` would close the
+//! page around the body), and [`OpenElements::close_to`] closes what the body
+//! left open. An unclosed `<a href=…>` would otherwise turn the rest of the page,
+//! footer included, into one link: browsers re-open formatting elements in every
+//! following block.
 //!
 //! Every scan only moves forward, and the few searches that can fail are
 //! remembered, so running time is linear in the fragment length whatever the
@@ -148,6 +156,67 @@ pub fn sanitize_html(fragment: &str) -> String {
     Sanitizer::new(fragment).run()
 }
 
+/// Elements that a body's raw HTML opened and did not close yet, innermost last,
+/// each with the position (chosen by the caller) of the fragment that opened it.
+#[derive(Debug, Default)]
+pub struct OpenElements {
+    stack: Vec<(&'static str, usize)>,
+}
+
+/// Elements the HTML parser closes by itself at the next block or at the end of
+/// their parent: an explicit end tag after that would create an empty element.
+const CLOSED_IMPLICITLY: &[&str] = &["p", "li", "dt", "dd", "rt", "rp"];
+
+impl OpenElements {
+    /// How many elements are open: a mark for [`OpenElements::close_to`].
+    pub fn depth(&self) -> usize {
+        self.stack.len()
+    }
+
+    /// End tags for every element opened after `mark`, innermost first, and which
+    /// elements they close (name and position), so the caller can tell the editor.
+    pub fn close_to(&mut self, mark: usize) -> (String, Vec<(&'static str, usize)>) {
+        let mut html = String::new();
+        let mut closed = Vec::new();
+        while self.stack.len() > mark {
+            let Some((name, at)) = self.stack.pop() else {
+                break;
+            };
+            if !CLOSED_IMPLICITLY.contains(&name) {
+                html.push_str("</");
+                html.push_str(name);
+                html.push('>');
+                closed.push((name, at));
+            }
+        }
+        (html, closed)
+    }
+
+    /// Like [`OpenElements::close_to`], for the phrasing elements (links, emphasis,
+    /// spans) on top of the stack only: a block's own `<div>` stays open.
+    pub fn close_phrasing_to(&mut self, mark: usize) -> (String, Vec<(&'static str, usize)>) {
+        let mut end = self.stack.len();
+        while end > mark && PHRASING.contains(&self.stack[end - 1].0) {
+            end -= 1;
+        }
+        self.close_to(end)
+    }
+}
+
+/// Allowed elements that live inside a line of text.
+const PHRASING: &[&str] = &[
+    "a", "abbr", "b", "cite", "code", "del", "dfn", "em", "i", "ins", "kbd", "mark", "q", "rp",
+    "rt", "ruby", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var",
+];
+
+/// Sanitises one fragment of a body whose open elements are tracked in `open`;
+/// `at` is recorded with every element this fragment opens.
+pub fn sanitize_html_in(fragment: &str, open: &mut OpenElements, at: usize) -> String {
+    let mut sanitizer = Sanitizer::new(fragment);
+    sanitizer.open = Some((open, at));
+    sanitizer.run()
+}
+
 /// One start or end tag as it appeared in the source.
 struct Tag<'a> {
     name: &'a str,
@@ -167,6 +236,8 @@ struct Sanitizer<'a> {
     no_comment_end_from: usize,
     /// Same idea per [`CONTENT_DROPPED`] element, for `<script><script>…`.
     no_close_tag_from: [usize; CONTENT_DROPPED.len()],
+    /// The body's open elements, when balancing (see [`sanitize_html_in`]).
+    open: Option<(&'a mut OpenElements, usize)>,
 }
 
 impl<'a> Sanitizer<'a> {
@@ -179,6 +250,7 @@ impl<'a> Sanitizer<'a> {
             out: String::with_capacity(src.len() + src.len() / 8),
             no_comment_end_from: usize::MAX,
             no_close_tag_from: [usize::MAX; CONTENT_DROPPED.len()],
+            open: None,
         }
     }
 
@@ -356,6 +428,17 @@ impl<'a> Sanitizer<'a> {
         self.pos = tag.end;
         if let Some(name) = lookup(ALLOWED, tag.name) {
             let is_void = VOID.contains(&name);
+            if let (Some((open, at)), false) = (self.open.as_mut(), is_void) {
+                if !tag.is_end {
+                    open.stack.push((name, *at));
+                } else if let Some(k) = open.stack.iter().rposition(|(n, _)| *n == name) {
+                    // Elements opened inside it end with it, as in the browser.
+                    open.stack.truncate(k);
+                } else {
+                    // Not opened by this body: it would close the page's own markup.
+                    return;
+                }
+            }
             if tag.is_end {
                 if !is_void {
                     self.out.push_str("</");
@@ -1134,6 +1217,22 @@ mod tests {
     fn tag_with_many_attributes_is_handled() {
         let input = format!("<p{}>", " a".repeat(100_000));
         assert_eq!(s(&input), "<p>");
+    }
+
+    #[test]
+    fn balancing_closes_only_what_the_body_opened() {
+        use super::{sanitize_html_in, OpenElements};
+        let mut open = OpenElements::default();
+        let a = sanitize_html_in("<a href=\"https://x.jp/\"><b>", &mut open, 7);
+        assert_eq!(a, "<a href=\"https://x.jp/\"><b>");
+        // A stray end tag is dropped; a matching one closes what it contains.
+        assert_eq!(sanitize_html_in("</div></a>", &mut open, 9), "</a>");
+        assert_eq!(open.depth(), 0);
+        sanitize_html_in("<div><p><a href=\"#x\"><br>", &mut open, 3);
+        let (html, closed) = open.close_to(1);
+        assert_eq!(html, "</a>");
+        assert_eq!(closed, [("a", 3)]);
+        assert_eq!(open.close_to(0).0, "</div>");
     }
 
     #[test]
