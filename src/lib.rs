@@ -343,31 +343,36 @@ fn render_site(
     diagnostics: &mut Diagnostics,
 ) -> (usize, Vec<OutputFile>) {
     let shared = site.site_context();
-    let render = |mut page: render::Page| -> Result<OutputFile, Diagnostic> {
+    // A page whose template fails still claims its path, so the checks of the whole
+    // output see every path even when rendering reports errors.
+    let render = |mut page: render::Page| -> (OutputFile, Option<Diagnostic>) {
         let origin = std::mem::replace(&mut page.origin, outputs::Origin::generated(""));
-        let (url, html) = render::render_page(tera, &shared, page)?;
-        Ok(OutputFile {
-            path: outputs::page_path(&url),
+        let path = outputs::page_path(&page.url);
+        let (html, diagnostic) = match render::render_page(tera, &shared, page) {
+            Ok((_, html)) => (html, None),
+            Err(d) => (String::new(), Some(d)),
+        };
+        let file = OutputFile {
+            path,
             origin,
             data: Data::Bytes(html.into_bytes()),
-        })
+        };
+        (file, diagnostic)
     };
-    let items: Vec<Result<OutputFile, Diagnostic>> = site
+    let items: Vec<(OutputFile, Option<Diagnostic>)> = site
         .views
         .graph
         .published
         .par_iter()
         .map(|&i| render(export::item_page(site, i)))
         .collect();
-    let others: Vec<Result<OutputFile, Diagnostic>> =
+    let others: Vec<(OutputFile, Option<Diagnostic>)> =
         site.pages().into_par_iter().map(render).collect();
     let mut files =
         Vec::with_capacity(items.len() + others.len() + site.views.content.assets.len() + 16);
-    for result in items.into_iter().chain(others) {
-        match result {
-            Ok(file) => files.push(file),
-            Err(d) => diagnostics.push(d),
-        }
+    for (file, diagnostic) in items.into_iter().chain(others) {
+        files.push(file);
+        diagnostics.extend(diagnostic);
     }
     let pages = files.len();
     let theme_dir = site

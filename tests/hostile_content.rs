@@ -1,0 +1,485 @@
+//! Content written by an unlucky or hostile committer (issue 10, items 5–9): symbolic
+//! links out of content/, two sources for one output path, names in two Unicode forms,
+//! what only rendering finds, contact persons' names in a public build, and the smaller
+//! traps (numbers that wrap, unclosed raw HTML, spreadsheet formulas, terminal escapes).
+//! Each case runs the real binary on a fixture site in a temporary folder and checks
+//! the diagnostic (file and line) and that nothing was written.
+
+mod common;
+
+use common::{read_tree, Site};
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn run(site: &Site, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_tebiki"))
+        .args(args)
+        .arg("--root")
+        .arg(site.root())
+        .current_dir(site.root())
+        .output()
+        .expect("the binary runs")
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// Both commands refuse the site; `build` writes nothing, not even the output folder.
+fn refused(site: &Site, extra: &[&str]) -> String {
+    let check = run(site, &[&["check"], extra].concat());
+    assert_eq!(
+        check.status.code(),
+        Some(1),
+        "check passed:\n{}",
+        stderr(&check)
+    );
+    let build = run(site, &[&["build"], extra].concat());
+    assert_eq!(
+        build.status.code(),
+        Some(1),
+        "build passed:\n{}",
+        stderr(&build)
+    );
+    assert!(
+        !site.output().exists(),
+        "a refused build wrote {:?}",
+        site.output()
+    );
+    let text = stderr(&build);
+    // check names every problem build names (build adds only its closing line).
+    for line in text.lines().filter(|l| l.starts_with("error[")) {
+        assert!(stderr(&check).contains(line), "check missed {line}");
+    }
+    text
+}
+
+/// The diagnostic block (header to hint) that starts with `header` and points at `at`.
+fn block<'a>(text: &'a str, code: &str, at: &str) -> &'a str {
+    text.split("\n\n")
+        .find(|b| b.starts_with(&format!("error[{code}]")) && b.contains(&format!("--> {at}")))
+        .unwrap_or_else(|| panic!("no {code} at {at} in:\n{text}"))
+}
+
+fn edit(site: &Site, rel: &str, from: &str, to: &str) {
+    let text = site.read(rel);
+    assert!(text.contains(from), "{rel} has no {from:?}");
+    site.write(rel, &text.replacen(from, to, 1));
+}
+
+#[test]
+fn symbolic_links_out_of_content_are_refused_naming_link_and_target() {
+    let site = Site::copy_of("basic");
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("passwd"), "root:x:0:0").unwrap();
+    std::fs::create_dir(outside.path().join("ssl")).unwrap();
+    std::fs::write(outside.path().join("ssl/key.pem"), "secret").unwrap();
+    let content = site.root().join("content");
+    std::os::unix::fs::symlink(outside.path().join("passwd"), content.join("passwd.txt")).unwrap();
+    std::os::unix::fs::symlink(outside.path().join("ssl"), content.join("images/ssl")).unwrap();
+    let text = refused(&site, &[]);
+    let file = block(&text, "E050", "passwd.txt");
+    assert!(
+        file.contains(&outside.path().join("passwd").display().to_string()),
+        "{file}"
+    );
+    let dir = block(&text, "E050", "images/ssl");
+    assert!(
+        dir.contains(&outside.path().join("ssl").display().to_string()),
+        "{dir}"
+    );
+    assert!(
+        !text.contains("key.pem"),
+        "the linked folder was entered:\n{text}"
+    );
+}
+
+#[test]
+fn symbolic_links_inside_content_are_followed() {
+    let site = Site::copy_of("basic");
+    let images = site.root().join("content/images");
+    std::os::unix::fs::symlink("route.png", images.join("alias.png")).unwrap();
+    std::os::unix::fs::symlink("../images", site.root().join("content/laws/pictures")).unwrap();
+    let out = run(&site, &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let original = std::fs::read(images.join("route.png")).unwrap();
+    assert_eq!(
+        std::fs::read(site.output().join("images/alias.png")).unwrap(),
+        original
+    );
+    assert_eq!(
+        std::fs::read(site.output().join("laws/pictures/route.png")).unwrap(),
+        original
+    );
+}
+
+#[test]
+fn loops_and_dangling_links_are_told_apart() {
+    let site = Site::copy_of("basic");
+    let content = site.root().join("content");
+    std::os::unix::fs::symlink("..", content.join("images/up")).unwrap();
+    std::os::unix::fs::symlink("nowhere.png", content.join("images/gone.png")).unwrap();
+    let text = refused(&site, &[]);
+    let looped = block(&text, "E016", "images/up");
+    assert!(looped.contains("loop"), "{looped}");
+    let dangling = block(&text, "E016", "images/gone.png");
+    assert!(
+        dangling.contains("nowhere.png, which does not exist"),
+        "{dangling}"
+    );
+    assert!(
+        !dangling.contains("loop"),
+        "a dangling link is no loop: {dangling}"
+    );
+}
+
+#[test]
+fn two_sources_for_one_output_path_are_refused_naming_both_every_time() {
+    let site = Site::copy_of("basic");
+    edit(
+        &site,
+        "surveys/chosa-a.md",
+        "tags: [人口, 医療]",
+        "tags: [人口, 医療, ABC, a.b]",
+    );
+    edit(
+        &site,
+        "laws/law-x.md",
+        "tags: [法律]",
+        "tags: [法律, abc, a-b]",
+    );
+    site.write("index.html", "<p>not the home page</p>");
+    site.write("surveys/chosa-a/index.html", "<p>not the survey</p>");
+    let schedule = site.read("schedule/2022.yaml");
+    site.write("schedule/2022-copy.yaml", &schedule);
+    let first = refused(&site, &[]);
+    let tag = block(&first, "E051", "laws/law-x.md:7:");
+    assert!(
+        tag.contains("`ABC`") && tag.contains("surveys/chosa-a.md:13"),
+        "{tag}"
+    );
+    let punct = block(&first, "E051", "surveys/chosa-a.md:13:");
+    assert!(
+        punct.contains("`a.b`") && punct.contains("`a-b`"),
+        "{punct}"
+    );
+    assert!(punct.contains("laws/law-x.md:7"), "{punct}");
+    let home = block(&first, "E051", "index.html\n");
+    assert!(home.contains("the home page"), "{home}");
+    let page = block(&first, "E051", "surveys/chosa-a/index.html");
+    assert!(page.contains("surveys/chosa-a.md"), "{page}");
+    let year = block(&first, "E051", "schedule/2022.yaml:1:1");
+    assert!(year.contains("schedule/2022-copy.yaml"), "{year}");
+    assert_eq!(first.matches("error[E051]").count(), 5, "{first}");
+    // The same refusal, word for word, on a second run.
+    assert_eq!(refused(&site, &[]), first);
+}
+
+#[test]
+fn builds_are_deterministic_once_names_no_longer_collide() {
+    let site = Site::copy_of("basic");
+    edit(
+        &site,
+        "surveys/chosa-a.md",
+        "tags: [人口, 医療]",
+        "tags: [人口, 医療, ABC, a.b]",
+    );
+    edit(
+        &site,
+        "laws/law-x.md",
+        "tags: [法律]",
+        "tags: [法律, ABC, a.b]",
+    );
+    let build = || {
+        let out = run(&site, &["build"]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        read_tree(&site.output())
+    };
+    let first = build();
+    assert!(first.contains_key(Path::new("tags/abc/index.html")));
+    assert_eq!(build(), first);
+}
+
+#[test]
+fn names_are_compared_in_nfc() {
+    let site = Site::copy_of("basic");
+    let content = site.root().join("content");
+    // Named decomposed on disk (as macOS writes it), linked composed in the body.
+    std::fs::copy(
+        content.join("images/route.png"),
+        content.join("images/か\u{3099}.png"),
+    )
+    .unwrap();
+    edit(
+        &site,
+        "surveys/chosa-a.md",
+        "![図](../images/route.png)",
+        "![図](../images/route.png) ![が](../images/が.png)",
+    );
+    edit(
+        &site,
+        "surveys/chosa-a.md",
+        "tags: [人口, 医療]",
+        "tags: [人口, 医療, \"が\"]",
+    );
+    edit(
+        &site,
+        "laws/law-x.md",
+        "tags: [法律]",
+        "tags: [法律, \"か\u{3099}\"]",
+    );
+    let out = run(&site, &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(site.output().join("images/が.png").is_file());
+    let tags: Vec<_> = std::fs::read_dir(site.output().join("tags"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n.contains('が') || n.contains('か'))
+        .collect();
+    assert_eq!(tags, ["が"], "one tag page for both forms");
+    let page = site.page("tags/が/index.html");
+    assert!(page.contains("chosa-a") && page.contains("law-x"), "{page}");
+    // Both forms of one name in content/ would be one published file.
+    std::fs::copy(
+        content.join("images/route.png"),
+        content.join("images/が.png"),
+    )
+    .unwrap();
+    std::fs::remove_dir_all(site.output()).unwrap();
+    let text = refused(&site, &[]);
+    assert!(
+        text.contains("error[E051]") && text.contains("NFD"),
+        "{text}"
+    );
+}
+
+#[test]
+fn check_finds_what_only_writing_or_rendering_would_find() {
+    use std::os::unix::ffi::OsStrExt;
+    let site = Site::copy_of("basic");
+    let content = site.root().join("content");
+    let latin1 = std::ffi::OsStr::from_bytes(b"images/caf\xe9.png");
+    std::fs::write(content.join(latin1), b"x").unwrap();
+    let kanji = "漢".repeat(100);
+    edit(
+        &site,
+        "surveys/chosa-a.md",
+        "tags: [人口, 医療]",
+        &format!("tags: [人口, 医療, {kanji}]"),
+    );
+    let templates = site.root().join("themes/default/templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    std::fs::write(templates.join("tag.html"), "{{ no_such_variable.field }}").unwrap();
+    let text = refused(&site, &[]);
+    let name = block(&text, "E053", "images/caf");
+    assert!(name.contains("UTF-8"), "{name}");
+    let long = block(&text, "E052", "surveys/chosa-a.md:13:");
+    assert!(long.contains("300 bytes"), "{long}");
+    assert!(
+        text.contains("error[E031]") && text.contains("tag.html"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_public_build_naming_a_contact_person_fails_naming_each_place() {
+    let site = Site::copy_of("basic");
+    // 山田 花子 and 鈴木 一郎 are the persons of the fixture's contacts.yaml.
+    edit(
+        &site,
+        "surveys/chosa-a.md",
+        "title: 調査A",
+        "title: 調査A（山田花子）",
+    );
+    edit(
+        &site,
+        "surveys/chosa-a.md",
+        "tags: [人口, 医療]",
+        "tags: [人口, 医療, 鈴木一郎]",
+    );
+    edit(&site, "surveys/chosa-a.md", "![図]", "![山田 花子の図]");
+    edit(
+        &site,
+        "laws/law-x.md",
+        "法律の目的。",
+        "法律の目的。担当は山田　花子。",
+    );
+    edit(
+        &site,
+        "schedule/2022.yaml",
+        "テスト用の注。",
+        "問合せは鈴木 一郎まで。",
+    );
+    edit(
+        &site,
+        "contacts.yaml",
+        "section: 法令係",
+        "section: 法令係（鈴木一郎）",
+    );
+    let content = site.root().join("content");
+    std::fs::copy(
+        content.join("images/route.png"),
+        content.join("images/ﾔﾏﾀﾞ.png"),
+    )
+    .unwrap();
+    edit(
+        &site,
+        "contacts.yaml",
+        "person: 山田 花子",
+        "person: 山田 花子\n    # 読み: ヤマダ",
+    );
+    let intranet = run(&site, &["build"]);
+    assert!(intranet.status.success(), "{}", stderr(&intranet));
+    std::fs::remove_dir_all(site.output()).unwrap();
+
+    let text = refused(&site, &["--profile", "public"]);
+    let places = [
+        ("surveys/chosa-a.md:2:", "山田 花子"),
+        ("surveys/chosa-a.md:13:", "鈴木 一郎"),
+        ("surveys/chosa-a.md:31:", "山田 花子"),
+        ("laws/law-x.md:", "山田 花子"),
+        ("schedule/2022.yaml:18:", "鈴木 一郎"),
+        ("contacts.yaml:14:", "鈴木 一郎"),
+    ];
+    for (at, person) in places {
+        let b = block(&text, "E054", at);
+        assert!(b.contains(&format!("`{person}`")), "{b}");
+    }
+    // Not a leak: the person fields themselves, and a YAML comment nobody publishes.
+    assert_eq!(text.matches("error[E054]").count(), places.len(), "{text}");
+    assert!(!text.contains("--> contacts.yaml:7:"), "{text}");
+}
+
+#[test]
+fn a_public_build_catches_names_in_file_names_and_other_unicode_forms() {
+    let site = Site::copy_of("basic");
+    let content = site.root().join("content");
+    std::fs::copy(
+        content.join("images/route.png"),
+        content.join("images/山田花子.png"),
+    )
+    .unwrap();
+    edit(
+        &site,
+        "contacts.yaml",
+        "person: 鈴木 一郎",
+        "person: ｽｽﾞｷ ｲﾁﾛｳ",
+    );
+    edit(
+        &site,
+        "laws/law-x.md",
+        "法律の目的。",
+        "法律の目的。スズキイチロウ。",
+    );
+    let text = refused(&site, &["--profile", "public"]);
+    let asset = block(&text, "E054", "images/山田花子.png");
+    assert!(asset.contains("images/山田花子.png"), "{asset}");
+    let body = block(&text, "E054", "laws/law-x.md:");
+    assert!(body.contains("ｽｽﾞｷ ｲﾁﾛｳ"), "{body}");
+}
+
+#[test]
+fn the_repository_builds_in_both_profiles() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for profile in [tebiki::BuildProfile::Intranet, tebiki::BuildProfile::Public] {
+        let mut options = tebiki::Options::new(root);
+        options.profile = profile;
+        if let Err(d) = tebiki::check(&options) {
+            panic!("{profile:?}:\n{}", d.render());
+        }
+    }
+}
+
+#[test]
+fn a_fiscal_year_that_does_not_fit_is_refused_not_wrapped() {
+    let site = Site::copy_of("basic");
+    edit(
+        &site,
+        "schedule/2022.yaml",
+        "fiscal_year: 2022",
+        "fiscal_year: 4294967296",
+    );
+    let text = refused(&site, &[]);
+    let b = block(&text, "E055", "schedule/2022.yaml:1:14");
+    assert!(b.contains("4294967296"), "{b}");
+}
+
+#[test]
+fn an_unclosed_raw_link_ends_with_its_paragraph() {
+    let site = Site::copy_of("basic");
+    edit(
+        &site,
+        "laws/law-x.md",
+        "法律の目的。",
+        "法律の目的。<a href=\"https://example.org/\">開いたまま\n\n次の段落。\n\n<div><em>ブロック\n\n最後。",
+    );
+    let out = run(&site, &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let warnings = stderr(&out);
+    assert!(
+        warnings.contains("warning[W008]: `<a>` is never closed"),
+        "{warnings}"
+    );
+    assert!(warnings.contains("--> laws/law-x.md:12:7"), "{warnings}");
+    let page = site.page("laws/law-x/index.html");
+    let link = page
+        .find("<a href=\"https://example.org/\">")
+        .expect("the link");
+    let after = &page[link..];
+    assert!(after.find("</a>") < after.find("</p>"), "{after}");
+    // The block's emphasis ends with the block; its <div> with the body.
+    assert!(page.contains("<em>ブロック\n</em>"), "{page}");
+    assert_eq!(
+        page.matches("<div").count(),
+        page.matches("</div>").count(),
+        "{page}"
+    );
+    assert_eq!(page.matches("https://example.org/").count(), 1, "{page}");
+}
+
+#[test]
+fn spreadsheet_formulas_in_the_contact_csv_are_neutralised() {
+    let site = Site::copy_of("basic");
+    edit(
+        &site,
+        "contacts.yaml",
+        "topic: 調査A",
+        "topic: \"=HYPERLINK(\\\"http://x\\\")\"",
+    );
+    edit(
+        &site,
+        "contacts.yaml",
+        "section: 企画係",
+        "section: \"@SUM(A1)\"",
+    );
+    edit(
+        &site,
+        "contacts.yaml",
+        "extension: \"1234\"",
+        "extension: \"-1+2\"",
+    );
+    let out = run(&site, &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let csv =
+        String::from_utf8(std::fs::read(site.output().join("contacts/contacts.csv")).unwrap())
+            .unwrap();
+    assert!(csv.contains("\"'=HYPERLINK(\"\"http://x\"\")\""), "{csv}");
+    assert!(csv.contains("\"'@SUM(A1)\""), "{csv}");
+    assert!(csv.contains("\"'-1+2\""), "{csv}");
+}
+
+#[test]
+fn terminal_escapes_from_content_are_shown_escaped() {
+    let site = Site::copy_of("basic");
+    edit(
+        &site,
+        "surveys/chosa-a.md",
+        "調査の内容です。",
+        "調査の内容です。\u{1b}[2J\u{1b}]0;owned\u{7}[x](nope.md)",
+    );
+    let out = run(&site, &["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = stderr(&out);
+    assert!(!text.contains(['\u{1b}', '\u{7}']), "{text:?}");
+    assert!(text.contains("\\u{1b}[2J\\u{1b}]0;owned\\u{7}"), "{text}");
+}
