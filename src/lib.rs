@@ -204,7 +204,8 @@ fn prepare(options: &Options, timer: &mut Timer) -> Prepared {
 }
 
 /// Validates the whole site without writing anything: the same stages as [`build`],
-/// rendering included (into memory), so `check` refuses what `build` refuses.
+/// rendering included (into a sink that keeps nothing), so `check` refuses what
+/// `build` refuses, with the same `--profile` and `--today`.
 pub fn check(options: &Options) -> Result<Report, Diagnostics> {
     let mut timer = Timer::start();
     let mut prepared = prepare(options, &mut timer);
@@ -215,13 +216,30 @@ pub fn check(options: &Options) -> Result<Report, Diagnostics> {
             .iter()
             .filter_map(content::item::missing_source),
     );
-    let (pages, files, diagnostics) = render_checked(options, prepared, &mut timer);
-    if diagnostics.has_errors() {
-        return Err(diagnostics);
-    }
+    let (counts, diagnostics) = run(options, prepared, None, &mut timer)?;
     Ok(Report {
-        pages,
-        files_copied: files.len() - pages,
+        pages: counts.0,
+        files_copied: counts.1,
+        elapsed: timer.total(),
+        diagnostics,
+        timings: timer.steps,
+    })
+}
+
+/// Validates, checks the output as a whole, then writes the site into a staging folder
+/// and swaps it in. Nothing is written unless the content and every output path passed
+/// their checks; a public build also holds every file in memory until the privacy
+/// guard has seen them all.
+pub fn build(options: &Options) -> Result<Report, Diagnostics> {
+    let mut timer = Timer::start();
+    let content_dir = options.root.join("content");
+    let output =
+        output::check_output_path(&options.output, &options.root, &content_dir).map_err(single)?;
+    let prepared = prepare(options, &mut timer);
+    let (counts, diagnostics) = run(options, prepared, Some(&output), &mut timer)?;
+    Ok(Report {
+        pages: counts.0,
+        files_copied: counts.1,
         elapsed: timer.total(),
         diagnostics,
         timings: timer.steps,
@@ -237,14 +255,15 @@ fn default_today(content: &Content) -> Date {
     }
 }
 
-/// Renders the prepared site into memory and runs the checks of the whole output (one
-/// source per path, path limits, the public profile's privacy guard). Returns the
-/// number of pages, every output file and all diagnostics, sorted.
-fn render_checked(
+/// Everything after preparing: the plan of every output file with its source, the
+/// checks of the plan, rendering (into `output` when given), the privacy guard of the
+/// public profile. Returns (pages, other files) and the warnings, or every error.
+fn run(
     options: &Options,
     prepared: Prepared,
+    output: Option<&Path>,
     timer: &mut Timer,
-) -> (usize, Vec<OutputFile>, Diagnostics) {
+) -> Result<((usize, usize), Diagnostics), Diagnostics> {
     let Prepared {
         content,
         bodies,
@@ -255,7 +274,7 @@ fn render_checked(
         mut diagnostics,
     } = prepared;
     let Some(tera) = tera else {
-        return (0, Vec::new(), diagnostics.sorted());
+        return Err(diagnostics.sorted());
     };
     let render_options = RenderOptions {
         profile: options.profile,
@@ -274,15 +293,60 @@ fn render_checked(
         home: home.as_ref(),
     };
     let content_dir = options.root.join("content");
-    let (pages, files) = render_site(&site, &tera, &theme, &content_dir, &mut diagnostics);
-    timer.step("render pages and exports");
-    diagnostics.extend(outputs::check_paths(&files, &|o| source_line(&content, o)));
-    if options.profile == Profile::Public {
+    let plan = plan(&site, &theme, &content_dir);
+    diagnostics.extend(outputs::check_paths(&plan, &|o| source_line(&content, o)));
+    timer.step("plan the output");
+    let counts = (
+        plan.iter().filter(|p| p.is_page()).count(),
+        plan.iter().filter(|p| !p.is_page()).count(),
+    );
+    let scanner = match options.profile {
+        Profile::Public => privacy::Scanner::new(&content),
+        Profile::Intranet => None,
+    };
+    // Pages are written as they are rendered when nothing can refuse them later: an
+    // intranet build whose content and paths passed. A public build keeps them until
+    // the guard has seen every file; check keeps nothing.
+    let staging = match output {
+        Some(out) if !diagnostics.has_errors() && scanner.is_none() => {
+            Some(output::Staging::create(out).map_err(|e| io_error(out, e))?)
+        }
+        _ => None,
+    };
+    let keep = output.is_some() && staging.is_none() && !diagnostics.has_errors();
+    let rendered = render_plan(&site, &tera, plan, scanner.as_ref(), staging.as_ref(), keep);
+    diagnostics.extend(rendered.diagnostics);
+    timer.step("render and write pages");
+    if let Some(scanner) = &scanner {
         let site_yaml = std::fs::read_to_string(content_dir.join("site.yaml")).ok();
-        diagnostics.extend(privacy::guard(&content, &files, site_yaml.as_deref()));
+        diagnostics.extend(privacy::report(
+            &content,
+            scanner,
+            &rendered.names_found,
+            site_yaml.as_deref(),
+        ));
+        timer.step("privacy guard");
     }
-    timer.step("check the output");
-    (pages, files, diagnostics.sorted())
+    let diagnostics = diagnostics.sorted();
+    if diagnostics.has_errors() {
+        // Dropping the staging folder removes it; the old output stays as it was.
+        return Err(diagnostics);
+    }
+    let staging = match (staging, output) {
+        (Some(staging), _) => Some(staging),
+        (None, Some(out)) => {
+            let staging = output::Staging::create(out).map_err(|e| io_error(out, e))?;
+            write_files(&rendered.kept, &staging).map_err(|e| io_error(out, e))?;
+            timer.step("write files");
+            Some(staging)
+        }
+        (None, None) => None,
+    };
+    if let (Some(staging), Some(out)) = (staging, output) {
+        staging.commit().map_err(|e| io_error(out, e))?;
+        timer.step("swap in the new output");
+    }
+    Ok((counts, diagnostics))
 }
 
 /// The text of the line an origin points at, for the diagnostic.
@@ -305,104 +369,54 @@ fn source_line(content: &Content, origin: &outputs::Origin) -> Option<String> {
         .map(str::to_string)
 }
 
-/// Validates, renders the site into memory, checks the output as a whole, then writes
-/// it into a staging folder and swaps it in. Nothing is written unless every check
-/// passed.
-pub fn build(options: &Options) -> Result<Report, Diagnostics> {
-    let mut timer = Timer::start();
-    let content_dir = options.root.join("content");
-    let output =
-        output::check_output_path(&options.output, &options.root, &content_dir).map_err(single)?;
-    let prepared = prepare(options, &mut timer);
-    let (pages, files, diagnostics) = render_checked(options, prepared, &mut timer);
-    if diagnostics.has_errors() {
-        return Err(diagnostics);
-    }
-    let staging = output::Staging::create(&output).map_err(|e| io_error(&output, e))?;
-    write_files(&files, &staging).map_err(|e| io_error(&output, e))?;
-    timer.step("write files");
-    staging.commit().map_err(|e| io_error(&output, e))?;
-    timer.step("swap in the new output");
-    Ok(Report {
-        pages,
-        files_copied: files.len() - pages,
-        elapsed: timer.total(),
-        diagnostics,
-        timings: timer.steps,
-    })
-}
-
 /// Every output file of the site, in a fixed order: item pages, the other pages, the
-/// theme's static files, the content's own files, the exports. Returns the number of
-/// pages too. Pages render in parallel.
-fn render_site(
+/// theme's static files, the content's own files, the exports. Item pages are only
+/// named here; their views are built while they render.
+fn plan(
     site: &render::SitePages,
-    tera: &tera::Tera,
     theme: &render::theme::Theme,
     content_dir: &Path,
-    diagnostics: &mut Diagnostics,
-) -> (usize, Vec<OutputFile>) {
-    let shared = site.site_context();
-    // A page whose template fails still claims its path, so the checks of the whole
-    // output see every path even when rendering reports errors.
-    let render = |mut page: render::Page| -> (OutputFile, Option<Diagnostic>) {
-        let origin = std::mem::replace(&mut page.origin, outputs::Origin::generated(""));
-        let path = outputs::page_path(&page.url);
-        let (html, diagnostic) = match render::render_page(tera, &shared, page) {
-            Ok((_, html)) => (html, None),
-            Err(d) => (String::new(), Some(d)),
-        };
-        let file = OutputFile {
-            path,
-            origin,
-            data: Data::Bytes(html.into_bytes()),
-        };
-        (file, diagnostic)
-    };
-    let items: Vec<(OutputFile, Option<Diagnostic>)> = site
-        .views
-        .graph
-        .published
-        .par_iter()
-        .map(|&i| render(export::item_page(site, i)))
-        .collect();
-    let others: Vec<(OutputFile, Option<Diagnostic>)> =
-        site.pages().into_par_iter().map(render).collect();
-    let mut files =
-        Vec::with_capacity(items.len() + others.len() + site.views.content.assets.len() + 16);
-    for (file, diagnostic) in items.into_iter().chain(others) {
-        files.push(file);
-        diagnostics.extend(diagnostic);
+) -> Vec<Planned> {
+    let content = site.views.content;
+    let mut plan: Vec<Planned> = Vec::with_capacity(
+        site.views.graph.published.len() + content.assets.len() + theme.assets.len() + 64,
+    );
+    for &i in &site.views.graph.published {
+        let item = &content.items[i];
+        plan.push(Planned {
+            path: outputs::page_path(&urls::item_url(item.kind, &item.id)),
+            origin: render::item_origin(item),
+            job: Job::Item(i),
+        });
     }
-    let pages = files.len();
-    let theme_dir = site
-        .views
-        .content
-        .site
-        .theme
-        .as_deref()
-        .unwrap_or("default");
+    for page in site.pages() {
+        plan.push(Planned {
+            path: outputs::page_path(&page.url),
+            origin: page.origin.clone(),
+            job: Job::Page(Box::new(page)),
+        });
+    }
+    let theme_dir = content.site.theme.as_deref().unwrap_or("default");
     for (name, bytes) in &theme.assets {
-        files.push(OutputFile {
+        plan.push(Planned {
             path: name.clone(),
             origin: outputs::Origin::generated(format!(
                 "the theme's file themes/{theme_dir}/static/{name}"
             )),
-            data: Data::Bytes(bytes.clone()),
+            job: Job::Ready(Data::Bytes(bytes.clone())),
         });
     }
-    files.push(OutputFile {
+    plan.push(Planned {
         path: "syntax.css".into(),
         origin: outputs::Origin::generated("the highlighting stylesheet"),
-        data: Data::Bytes(render::highlight::stylesheet().into_bytes()),
+        job: Job::Ready(Data::Bytes(render::highlight::stylesheet().into_bytes())),
     });
-    let content = site.views.content;
     for asset in &content.assets {
         let rel = asset.to_string_lossy().replace('\\', "/");
-        files.push(OutputFile {
+        plan.push(Planned {
             origin: outputs::Origin::file(asset, format!("the file content/{rel}")),
             path: rel,
-            data: Data::Copy(content_dir.join(content.disk_path(asset))),
+            job: Job::Ready(Data::Copy(content_dir.join(content.disk_path(asset)))),
         });
     }
     // Calendars come first among the exports, in schedule order: each yearly file, then
@@ -430,13 +444,122 @@ fn render_site(
             Some(o) => o,
             None => outputs::Origin::generated(format!("the generated file {path}")),
         };
-        files.push(OutputFile {
+        plan.push(Planned {
             path,
             origin,
-            data: Data::Bytes(bytes),
+            job: Job::Ready(Data::Bytes(bytes)),
         });
     }
-    (pages, files)
+    plan
+}
+
+/// How a planned output file gets its bytes.
+enum Job {
+    Item(resolve::ItemRef),
+    Page(Box<render::Page>),
+    Ready(Data),
+}
+
+/// One output file before rendering: where it goes and what makes it.
+struct Planned {
+    path: String,
+    origin: outputs::Origin,
+    job: Job,
+}
+
+impl Planned {
+    fn is_page(&self) -> bool {
+        matches!(self.job, Job::Item(_) | Job::Page(_))
+    }
+}
+
+impl outputs::Placed for Planned {
+    fn path(&self) -> &str {
+        &self.path
+    }
+    fn origin(&self) -> &outputs::Origin {
+        &self.origin
+    }
+}
+
+/// What rendering the plan gave besides the files written.
+struct RenderResult {
+    diagnostics: Vec<Diagnostic>,
+    /// Output files naming contact persons (public profile): path and contact rows.
+    names_found: Vec<(String, std::collections::BTreeSet<usize>)>,
+    /// The files, when asked to keep them.
+    kept: Vec<OutputFile>,
+}
+
+/// Renders every planned file in parallel (item pages, most of the work, first),
+/// scanning each for persons' names when `scanner` is given, then writing it into
+/// `staging`, or keeping it (`keep`), or dropping it.
+fn render_plan(
+    site: &render::SitePages,
+    tera: &tera::Tera,
+    plan: Vec<Planned>,
+    scanner: Option<&privacy::Scanner>,
+    staging: Option<&output::Staging>,
+    keep: bool,
+) -> RenderResult {
+    let shared = site.site_context();
+    type Found = Option<(String, std::collections::BTreeSet<usize>)>;
+    type One = (Option<OutputFile>, Option<Diagnostic>, Found);
+    let one = |planned: Planned| -> One {
+        let mut diagnostic = None;
+        let data = match planned.job {
+            Job::Ready(data) => data,
+            Job::Item(i) => page_bytes(tera, &shared, export::item_page(site, i), &mut diagnostic),
+            Job::Page(page) => page_bytes(tera, &shared, *page, &mut diagnostic),
+        };
+        let found = scanner
+            .map(|s| s.scan(&planned.path, &data))
+            .filter(|rows| !rows.is_empty())
+            .map(|rows| (planned.path.clone(), rows));
+        if let (Some(staging), None) = (staging, &diagnostic) {
+            let written = match &data {
+                Data::Bytes(bytes) => staging.write(&planned.path, bytes),
+                Data::Copy(from) => staging.copy(from, &planned.path),
+            };
+            if let Err(e) = written {
+                diagnostic = Some(io_diag(staging.target(), e));
+            }
+        }
+        let file = keep.then_some(OutputFile {
+            path: planned.path,
+            origin: planned.origin,
+            data,
+        });
+        (file, diagnostic, found)
+    };
+    let results: Vec<One> = plan.into_par_iter().map(one).collect();
+    let mut rendered = RenderResult {
+        diagnostics: Vec::new(),
+        names_found: Vec::new(),
+        kept: Vec::new(),
+    };
+    for (file, diagnostic, found) in results {
+        rendered.diagnostics.extend(diagnostic);
+        rendered.names_found.extend(found);
+        rendered.kept.extend(file);
+    }
+    rendered
+}
+
+/// A page's HTML, or nothing and the reason.
+fn page_bytes(
+    tera: &tera::Tera,
+    shared: &tera::Context,
+    page: render::Page,
+    diagnostic: &mut Option<Diagnostic>,
+) -> Data {
+    match render::render_page(tera, shared, page) {
+        Ok((_, html)) => Data::Bytes(html.into_bytes()),
+        Err(d) => {
+            *diagnostic = Some(d);
+            Data::Bytes(Vec::new())
+        }
+    }
 }
 
 /// Writes every file into the staging folder, in parallel.

@@ -85,6 +85,21 @@ pub struct OutputFile {
     pub data: Data,
 }
 
+/// Anything that has an output path and an origin: planned or rendered files.
+pub trait Placed {
+    fn path(&self) -> &str;
+    fn origin(&self) -> &Origin;
+}
+
+impl Placed for OutputFile {
+    fn path(&self) -> &str {
+        &self.path
+    }
+    fn origin(&self) -> &Origin {
+        &self.origin
+    }
+}
+
 /// The file a page URL is written to: `surveys/x/` → `surveys/x/index.html`.
 pub fn page_path(url: &str) -> String {
     if url.is_empty() || url.ends_with('/') {
@@ -132,16 +147,16 @@ fn collision_hint(a: &Origin, b: &Origin) -> &'static str {
 }
 
 /// `source_line(origin)` gives the text of an origin's line for the diagnostic.
-pub fn check_paths(
-    files: &[OutputFile],
+pub fn check_paths<F: Placed>(
+    files: &[F],
     source_line: &dyn Fn(&Origin) -> Option<String>,
 ) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     let mut by_key: HashMap<String, usize> = HashMap::with_capacity(files.len());
     let mut reported: Vec<(Origin, Origin)> = Vec::new();
     let mut years: Vec<Option<(PathBuf, PathBuf)>> = Vec::new();
-    let mut collide = |first: &OutputFile, second: &OutputFile, path: &str, diags: &mut Vec<_>| {
-        let (a, b) = (&first.origin, &second.origin);
+    let mut collide = |first: &F, second: &F, path: &str, diags: &mut Vec<_>| {
+        let (a, b) = (first.origin(), second.origin());
         // A colliding pair shows up on several outputs (a schedule's page and its
         // calendars); name it once. Two identical generated origins are the echo of
         // a collision reported through the files that caused it.
@@ -190,24 +205,28 @@ pub fn check_paths(
         );
     };
     for (n, file) in files.iter().enumerate() {
-        let key = collision_key(&file.path);
+        let key = collision_key(file.path());
         if let Some(&first) = by_key.get(&key) {
-            collide(&files[first], file, &file.path, &mut diags);
+            collide(&files[first], file, file.path(), &mut diags);
             continue;
         }
         by_key.insert(key, n);
-        if let Some(long) = file.path.split('/').find(|c| c.len() > MAX_COMPONENT_BYTES) {
+        if let Some(long) = file
+            .path()
+            .split('/')
+            .find(|c| c.len() > MAX_COMPONENT_BYTES)
+        {
             let shown: String = long.chars().take(20).collect();
             diags.push(
-                file.origin
+                file.origin()
                     .error(
                         "E052",
                         format!(
                             "{} would be written as `{shown}…`, a name of {} bytes; file systems allow at most {MAX_COMPONENT_BYTES} bytes per name",
-                            file.origin.what,
+                            file.origin().what,
                             long.len()
                         ),
-                        source_line(&file.origin).as_deref(),
+                        source_line(file.origin()).as_deref(),
                     )
                     .with_hint("shorten it (a Japanese character takes 3 bytes: at most 85 of them)"),
             );
@@ -215,11 +234,12 @@ pub fn check_paths(
     }
     // A file where another output needs a folder (`surveys/x` beside `surveys/x/…`).
     for file in files {
+        let path = file.path();
         let mut end = 0;
-        while let Some(slash) = file.path[end..].find('/') {
+        while let Some(slash) = path[end..].find('/') {
             end += slash;
-            if let Some(&n) = by_key.get(&collision_key(&file.path[..end])) {
-                collide(&files[n], file, &file.path[..end], &mut diags);
+            if let Some(&n) = by_key.get(&collision_key(&path[..end])) {
+                collide(&files[n], file, &path[..end], &mut diags);
             }
             end += 1;
         }

@@ -10,9 +10,8 @@
 
 use crate::content::Content;
 use crate::diagnostics::Diagnostic;
-use crate::outputs::{Data, OutputFile};
+use crate::outputs::Data;
 use aho_corasick::{AhoCorasick, MatchKind};
-use rayon::prelude::*;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -127,35 +126,37 @@ fn unfold(text: &str) -> Cow<'_, str> {
     }
 }
 
-/// Every contact row whose person would be published, with the output files naming them.
-fn published(names: &Names, files: &[OutputFile]) -> BTreeMap<usize, Vec<String>> {
-    let hits: Vec<(usize, BTreeSet<usize>)> = files
-        .par_iter()
-        .enumerate()
-        .filter_map(|(f, file)| {
-            let mut found = BTreeSet::new();
-            names.rows_in(&names.normal(&file.path), &mut found);
-            if let Data::Bytes(bytes) = &file.data {
-                // Binary files (none today but a theme may add pictures) hold no text.
-                if let Ok(text) = std::str::from_utf8(bytes) {
-                    let text = if file.path.ends_with(".ics") || file.path.ends_with(".vcf") {
-                        unfold(text)
-                    } else {
-                        Cow::Borrowed(text)
-                    };
-                    names.rows_in(&names.normal(&text), &mut found);
-                }
-            }
-            (!found.is_empty()).then_some((f, found))
-        })
-        .collect();
-    let mut by_row: BTreeMap<usize, Vec<String>> = BTreeMap::new();
-    for (f, rows) in hits {
-        for r in rows {
-            by_row.entry(r).or_default().push(files[f].path.clone());
-        }
+/// Finds contact persons' names in output files, one file at a time, so pages can be
+/// scanned as they are rendered.
+pub struct Scanner {
+    names: Names,
+}
+
+impl Scanner {
+    /// `None` when contacts.yaml names no person: nothing to guard.
+    pub fn new(content: &Content) -> Option<Scanner> {
+        names(content).map(|names| Scanner { names })
     }
-    by_row
+
+    /// The contact rows whose person the output file at `path` names, in its path or
+    /// (for text files) its contents.
+    pub fn scan(&self, path: &str, data: &Data) -> BTreeSet<usize> {
+        let names = &self.names;
+        let mut found = BTreeSet::new();
+        names.rows_in(&names.normal(path), &mut found);
+        if let Data::Bytes(bytes) = data {
+            // Binary files (none today but a theme may add pictures) hold no text.
+            if let Ok(text) = std::str::from_utf8(bytes) {
+                let text = if path.ends_with(".ics") || path.ends_with(".vcf") {
+                    unfold(text)
+                } else {
+                    Cow::Borrowed(text)
+                };
+                names.rows_in(&names.normal(&text), &mut found);
+            }
+        }
+        found
+    }
 }
 
 /// A place in the sources where a published name is written.
@@ -263,14 +264,23 @@ fn listed(outputs: &[String]) -> String {
     text
 }
 
-/// In a public build, one error per place where a contact person's name that would be
-/// published is written; nothing when no output names a person. `site_yaml` is the text
-/// of site.yaml (its title is on every page).
-pub fn guard(content: &Content, files: &[OutputFile], site_yaml: Option<&str>) -> Vec<Diagnostic> {
-    let Some(names) = names(content) else {
-        return Vec::new();
-    };
-    let published = published(&names, files);
+/// In a public build, one error per place where the name of a contact person that
+/// would be published is written. `found` lists the output files naming persons (path
+/// and rows, from [`Scanner::scan`]); `site_yaml` is the text of site.yaml (its title
+/// is on every page).
+pub fn report(
+    content: &Content,
+    scanner: &Scanner,
+    found: &[(String, BTreeSet<usize>)],
+    site_yaml: Option<&str>,
+) -> Vec<Diagnostic> {
+    let names = &scanner.names;
+    let mut published: BTreeMap<usize, Vec<String>> = BTreeMap::new();
+    for (path, rows) in found {
+        for &r in rows {
+            published.entry(r).or_default().push(path.clone());
+        }
+    }
     if published.is_empty() {
         return Vec::new();
     }
@@ -283,7 +293,7 @@ pub fn guard(content: &Content, files: &[OutputFile], site_yaml: Option<&str>) -
             .trim()
             .to_string()
     };
-    let places = places(&names, &published, content, site_yaml);
+    let places = places(names, &published, content, site_yaml);
     let mut diags: Vec<Diagnostic> = places
         .iter()
         .map(|p| {

@@ -207,10 +207,7 @@ impl<'a> SitePages<'a> {
             )],
             section: item.kind.dir(),
             vars,
-            origin: Origin::file(
-                &item.source.path,
-                format!("the page of {}", item.source.path.display()),
-            ),
+            origin: item_origin(item),
         }
     }
 
@@ -514,6 +511,14 @@ impl SitePages<'_> {
             None => Origin::file(&item.source.path, what),
         }
     }
+}
+
+/// An item's page comes from its file.
+pub fn item_origin(item: &crate::content::Item) -> Origin {
+    Origin::file(
+        &item.source.path,
+        format!("the page of {}", item.source.path.display()),
+    )
 }
 
 /// A schedule's pages and calendars come from its `fiscal_year` line.
