@@ -417,7 +417,7 @@ fn an_unclosed_raw_link_ends_with_its_paragraph() {
     assert!(out.status.success(), "{}", stderr(&out));
     let warnings = stderr(&out);
     assert!(
-        warnings.contains("warning[W008]: `<a>` is never closed"),
+        warnings.contains("warning[W009]: `<a>` is never closed"),
         "{warnings}"
     );
     assert!(warnings.contains("--> laws/law-x.md:12:7"), "{warnings}");
@@ -482,4 +482,32 @@ fn terminal_escapes_from_content_are_shown_escaped() {
     let text = stderr(&out);
     assert!(!text.contains(['\u{1b}', '\u{7}']), "{text:?}");
     assert!(text.contains("\\u{1b}[2J\\u{1b}]0;owned\\u{7}"), "{text}");
+}
+
+#[test]
+fn every_code_the_program_emits_is_documented() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let docs = std::fs::read_to_string(root.join("docs/diagnostics.md")).unwrap();
+    let mut missing = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for entry in walkdir::WalkDir::new(root.join("src")) {
+        let entry = entry.unwrap();
+        if entry.path().extension().is_none_or(|e| e != "rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(entry.path()).unwrap();
+        for (i, _) in text.match_indices("\"E0").chain(text.match_indices("\"W0")) {
+            let code = &text[i + 1..(i + 5).min(text.len())];
+            let well_formed = code[1..].bytes().all(|b| b.is_ascii_digit())
+                && text[i + 5..].starts_with('"');
+            if well_formed {
+                seen.insert(code.to_string());
+            }
+            if well_formed && !docs.contains(&format!("| {code} |")) {
+                missing.push(format!("{code} ({})", entry.path().display()));
+            }
+        }
+    }
+    assert!(seen.contains("E054") && seen.contains("W009"), "the scan saw {seen:?}");
+    assert!(missing.is_empty(), "not in docs/diagnostics.md: {missing:?}");
 }

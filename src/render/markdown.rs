@@ -462,7 +462,7 @@ fn close_open(
 fn warn_closed(r: &mut Renderer, closed: Vec<(&'static str, usize)>, closed_at: &str) {
     for (name, at) in closed {
         let d = Diagnostic::warning(
-            "W008",
+            "W009",
             r.src.path,
             format!("`<{name}>` is never closed; it is closed at the end of {closed_at}"),
         )
