@@ -63,7 +63,7 @@ impl Origin {
                     d
                 }
             }
-            None => Diagnostic::error(code, "", message),
+            None => Diagnostic::error(code, "(generated)", message),
         }
     }
 }

@@ -134,6 +134,24 @@ fn loops_and_dangling_links_are_told_apart() {
 }
 
 #[test]
+fn a_path_too_long_to_read_gets_a_hint_about_length_not_loops() {
+    let site = Site::copy_of("basic");
+    // 18 folders of 250 bytes: each name is allowed, the whole path (4.5 KB) is not.
+    // The shell's mkdir and cd work one component at a time.
+    let made = Command::new("bash")
+        .arg("-c")
+        .arg("d=$(printf 'd%.0s' $(seq 250)); for i in $(seq 18); do mkdir \"$d\" && cd \"$d\" || exit 1; done; echo x > f.png")
+        .current_dir(site.root().join("content/images"))
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let text = refused(&site, &[]);
+    let b = block(&text, "E016", "images/ddd");
+    assert!(b.contains("too long"), "{b}");
+    assert!(!b.contains("loop"), "{b}");
+}
+
+#[test]
 fn two_sources_for_one_output_path_are_refused_naming_both_every_time() {
     let site = Site::copy_of("basic");
     edit(
@@ -498,8 +516,8 @@ fn every_code_the_program_emits_is_documented() {
         let text = std::fs::read_to_string(entry.path()).unwrap();
         for (i, _) in text.match_indices("\"E0").chain(text.match_indices("\"W0")) {
             let code = &text[i + 1..(i + 5).min(text.len())];
-            let well_formed = code[1..].bytes().all(|b| b.is_ascii_digit())
-                && text[i + 5..].starts_with('"');
+            let well_formed =
+                code[1..].bytes().all(|b| b.is_ascii_digit()) && text[i + 5..].starts_with('"');
             if well_formed {
                 seen.insert(code.to_string());
             }

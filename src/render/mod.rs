@@ -499,9 +499,10 @@ impl SitePages<'_> {
             Some(t) => {
                 // Entries of a flow list (`tags: [a, b]`) carry only their line.
                 let line = item.source.lines.line(&item.source.text, t.line);
-                let column = crate::content::source::nfc(line)
+                let composed = crate::content::source::nfc(line);
+                let column = composed
                     .find(tag)
-                    .map_or(t.column, |b| line[..b.min(line.len())].chars().count() + 1);
+                    .map_or(t.column, |b| composed[..b].chars().count() + 1);
                 Origin::at(
                     &item.source.path,
                     (t.line, column, tag.chars().count()),
