@@ -315,7 +315,7 @@ fn run(
     };
     let keep = output.is_some() && staging.is_none() && !diagnostics.has_errors();
     let rendered = render_plan(&site, &tera, plan, scanner.as_ref(), staging.as_ref(), keep);
-    diagnostics.extend(rendered.diagnostics);
+    diagnostics.extend(fold_template_errors(rendered.diagnostics));
     timer.step("render and write pages");
     if let Some(scanner) = &scanner {
         let site_yaml = std::fs::read_to_string(content_dir.join("site.yaml")).ok();
@@ -347,6 +347,42 @@ fn run(
         timer.step("swap in the new output");
     }
     Ok((counts, diagnostics))
+}
+
+/// A template that fails on one page usually fails on all pages of its kind: one
+/// error per template and cause, naming the first page (in plan order) and how many
+/// more, instead of ten thousand copies.
+fn fold_template_errors(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let mut out: Vec<Diagnostic> = Vec::new();
+    let mut repeats: Vec<usize> = Vec::new();
+    let cause = |d: &Diagnostic| {
+        d.message
+            .split_once(" failed: ")
+            .map(|(_, c)| c.to_string())
+    };
+    for d in diagnostics {
+        let same = (d.code == "E031")
+            .then(|| cause(&d))
+            .flatten()
+            .and_then(|c| {
+                out.iter().position(|o| {
+                    o.code == "E031" && o.location == d.location && cause(o).as_ref() == Some(&c)
+                })
+            });
+        match same {
+            Some(n) => repeats[n] += 1,
+            None => {
+                out.push(d);
+                repeats.push(0);
+            }
+        }
+    }
+    for (d, n) in out.iter_mut().zip(repeats) {
+        if n > 0 {
+            d.message.push_str(&format!(" (and {n} more pages)"));
+        }
+    }
+    out
 }
 
 /// The text of the line an origin points at, for the diagnostic.

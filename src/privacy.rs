@@ -7,6 +7,9 @@
 //! full-width, half-width and compatibility forms of a name match) and with folded
 //! iCalendar/vCard lines joined — and only then, for the names it found, looks for
 //! where in the sources they were written, to name file and line.
+//!
+//! It guards against names written by mistake, not against someone hiding one: a name
+//! split by markup (`山田<wbr>花子`) or inside a copied file (a PDF) is not seen.
 
 use crate::content::Content;
 use crate::diagnostics::Diagnostic;
