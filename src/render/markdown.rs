@@ -4,6 +4,7 @@
 //! (resolve), from the links recorded here, so each body is parsed exactly once.
 
 use super::{escape_html, highlight, sanitize};
+use crate::content::source::nfc;
 use crate::diagnostics::Diagnostic;
 use crate::urls;
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
@@ -65,7 +66,7 @@ fn options() -> Options {
 /// letters of every script kept (`調査内容` stays `調査内容`).
 pub fn slugify(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.trim().chars() {
+    for c in nfc(text.trim()).chars() {
         if c.is_alphanumeric() || c == '_' || c == '-' {
             out.extend(c.to_lowercase());
         } else if c.is_whitespace() {
@@ -75,7 +76,7 @@ pub fn slugify(text: &str) -> String {
     if out.is_empty() {
         "section".into()
     } else {
-        out
+        nfc(&out).into_owned()
     }
 }
 
@@ -135,7 +136,8 @@ impl Renderer<'_> {
             return dest.to_string();
         }
         let (path_part, anchor) = match dest.split_once('#') {
-            Some((p, a)) => (p, Some(a.to_string())),
+            // Anchors are compared with heading ids in NFC, like file names.
+            Some((p, a)) => (p, Some(nfc(a).into_owned())),
             None => (dest, None),
         };
         let (line, column) = self.position(offset);
@@ -307,7 +309,7 @@ pub fn render(src: &BodySource) -> (Rendered, Vec<Diagnostic>) {
                     if let Event::Start(Tag::Heading { id, .. }) = &mut events[start] {
                         let base = id.as_ref().map_or_else(
                             || slugify(&heading_text),
-                            |explicit| explicit.to_string(),
+                            |explicit| nfc(explicit).into_owned(),
                         );
                         // Resume each base's suffix count where its last duplicate
                         // left off: every suffix below it is taken, and starting again
@@ -528,6 +530,13 @@ mod tests {
             r.links[0].target,
             LinkTarget::File("laws/tokei-ho.md".into(), Some("第33条".into()))
         );
+    }
+
+    #[test]
+    fn anchors_match_headings_whatever_their_unicode_form() {
+        let (r, _) = render_at("pages/a.md", "## か\u{3099}いよう\n\n[x](#がいよう)\n");
+        assert_eq!(r.headings[0].id, "がいよう");
+        assert_eq!(r.links[0].target, LinkTarget::Anchor("がいよう".into()));
     }
 
     #[test]
