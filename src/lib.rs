@@ -47,6 +47,9 @@ pub struct Options {
     pub today: Option<Date>,
     /// A preview build: drafts are published (marked as drafts) and may be referenced.
     pub drafts: bool,
+    /// Replaces an output folder that tebiki did not write (one without the
+    /// [`output::MARKER`] file); the guard of sources, home and `/` still holds.
+    pub force: bool,
 }
 
 impl Options {
@@ -59,6 +62,7 @@ impl Options {
             base_path: "/".into(),
             today: None,
             drafts: false,
+            force: false,
         }
     }
 }
@@ -232,9 +236,8 @@ pub fn check(options: &Options) -> Result<Report, Diagnostics> {
 /// guard has seen them all.
 pub fn build(options: &Options) -> Result<Report, Diagnostics> {
     let mut timer = Timer::start();
-    let content_dir = options.root.join("content");
     let output =
-        output::check_output_path(&options.output, &options.root, &content_dir).map_err(single)?;
+        output::check_output_path(&options.output, &options.root, options.force).map_err(single)?;
     let prepared = prepare(options, &mut timer);
     let (counts, diagnostics) = run(options, prepared, Some(&output), &mut timer)?;
     Ok(Report {
@@ -261,7 +264,7 @@ fn default_today(content: &Content) -> Date {
 fn run(
     options: &Options,
     prepared: Prepared,
-    output: Option<&Path>,
+    output: Option<&output::Target>,
     timer: &mut Timer,
 ) -> Result<((usize, usize), Diagnostics), Diagnostics> {
     let Prepared {
@@ -307,9 +310,13 @@ fn run(
     // Pages are written as they are rendered when nothing can refuse them later: an
     // intranet build whose content and paths passed. A public build keeps them until
     // the guard has seen every file; check keeps nothing.
+    // Only from here on is anything written: the folders holding the output, the
+    // lock, the staging folder.
     let staging = match output {
         Some(out) if !diagnostics.has_errors() && scanner.is_none() => {
-            Some(output::Staging::create(out).map_err(|e| io_error(out, e))?)
+            let (staging, warnings) = output::Staging::create(out).map_err(single)?;
+            diagnostics.extend(warnings);
+            Some(staging)
         }
         _ => None,
     };
@@ -327,7 +334,7 @@ fn run(
         ));
         timer.step("privacy guard");
     }
-    let diagnostics = diagnostics.sorted();
+    let mut diagnostics = diagnostics.sorted();
     if diagnostics.has_errors() {
         // Dropping the staging folder removes it; the old output stays as it was.
         return Err(diagnostics);
@@ -335,18 +342,20 @@ fn run(
     let staging = match (staging, output) {
         (Some(staging), _) => Some(staging),
         (None, Some(out)) => {
-            let staging = output::Staging::create(out).map_err(|e| io_error(out, e))?;
-            write_files(&rendered.kept, &staging).map_err(|e| io_error(out, e))?;
+            let (staging, warnings) = output::Staging::create(out).map_err(single)?;
+            diagnostics.extend(warnings);
+            write_files(&rendered.kept, &staging).map_err(|e| io_error(staging.target(), e))?;
             timer.step("write files");
             Some(staging)
         }
         (None, None) => None,
     };
-    if let (Some(staging), Some(out)) = (staging, output) {
-        staging.commit().map_err(|e| io_error(out, e))?;
+    if let Some(staging) = staging {
+        // Deleting the old output only warns: the new site is in place by then.
+        diagnostics.extend(staging.commit().map_err(single)?);
         timer.step("swap in the new output");
     }
-    Ok((counts, diagnostics))
+    Ok((counts, diagnostics.sorted()))
 }
 
 /// A template that fails on one page usually fails on all pages of its kind: one

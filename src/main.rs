@@ -65,6 +65,11 @@ enum Command {
         /// relatively and work anywhere; only absolute outputs use this).
         #[arg(long, default_value = "/")]
         base_path: String,
+        /// Replaces the output folder even when tebiki did not write it (it has no
+        /// .tebiki-output file), deleting everything in it. Folders holding the site's
+        /// sources, a home folder and / are refused all the same.
+        #[arg(long)]
+        force: bool,
     },
     /// Validates the whole site and lists every problem, writing nothing.
     Check {
@@ -112,9 +117,16 @@ fn main() -> ExitCode {
             common,
             output,
             base_path,
+            force,
         } => {
+            // Without this, Ctrl-C or a stopped CI job would leave the staging folder
+            // and the lock file beside the output.
+            if let Err(e) = tebiki::output::clean_up_on_signals() {
+                eprintln!("warning: cannot clean up on interruption: {e}");
+            }
             let mut options = options(&common);
             options.output = output;
+            options.force = force;
             options.base_path = normalise_base_path(&base_path);
             match tebiki::build(&options) {
                 Ok(report) => {
