@@ -2,6 +2,8 @@
 //! once into one output, builds killed or interrupted at random moments, leftovers of
 //! earlier builds, an old output that cannot be deleted, and outputs that must be refused.
 
+#![cfg(unix)]
+
 mod common;
 
 use common::{copy_tree, read_tree};

@@ -37,6 +37,11 @@ pub fn swap_in(new: &Path, target: &Path, aside: &Path) -> io::Result<Swapped> {
         Err(e) if !unsupported(&e) => return Err(e),
         Err(_) => {}
     }
+    swap_by_renames(new, target, aside)
+}
+
+/// The fallback: two renames, with a moment between them when `target` is missing.
+fn swap_by_renames(new: &Path, target: &Path, aside: &Path) -> io::Result<Swapped> {
     rename_no_replace(target, aside)?;
     if let Err(e) = std::fs::rename(new, target) {
         // Put the old output back; if even that fails, report the first error, which
@@ -91,4 +96,58 @@ fn unsupported(e: &io::Error) -> bool {
         }
     }
     e.kind() == io::ErrorKind::Unsupported
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site(dir: &Path, name: &str, text: &str) -> PathBuf {
+        let path = dir.join(name);
+        std::fs::create_dir(&path).unwrap();
+        std::fs::write(path.join("index.html"), text).unwrap();
+        path
+    }
+
+    fn text(dir: &Path) -> String {
+        std::fs::read_to_string(dir.join("index.html")).unwrap()
+    }
+
+    #[test]
+    fn the_new_site_takes_the_place_and_the_old_one_goes_aside() {
+        let dir = tempfile::tempdir().unwrap();
+        let aside = dir.path().join(".public.old-x");
+        let target = dir.path().join("public");
+        let new = site(dir.path(), ".public.staging-1", "first");
+        assert!(matches!(swap_in(&new, &target, &aside), Ok(Swapped::Fresh)));
+        assert_eq!(text(&target), "first");
+        let new = site(dir.path(), ".public.staging-2", "second");
+        let Ok(Swapped::Old(old)) = swap_in(&new, &target, &aside) else {
+            panic!("an old site was there");
+        };
+        assert_eq!(old, aside);
+        assert_eq!(text(&target), "second");
+        assert_eq!(text(&aside), "first");
+        assert!(!new.exists());
+    }
+
+    #[test]
+    fn the_fallback_swaps_by_two_renames_and_never_replaces_a_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = site(dir.path(), "public", "old");
+        let new = site(dir.path(), ".public.staging-1", "new");
+        // A plain rename would silently replace an empty folder.
+        let taken = dir.path().join(".public.old-taken");
+        std::fs::create_dir(&taken).unwrap();
+        assert!(swap_by_renames(&new, &target, &taken).is_err());
+        assert_eq!(text(&target), "old", "nothing moved");
+        assert!(std::fs::read_dir(&taken).unwrap().next().is_none());
+        let aside = dir.path().join(".public.old-free");
+        let Ok(Swapped::Old(old)) = swap_by_renames(&new, &target, &aside) else {
+            panic!("an old site was there");
+        };
+        assert_eq!(old, aside);
+        assert_eq!(text(&target), "new");
+        assert_eq!(text(&aside), "old");
+    }
 }
