@@ -469,6 +469,8 @@ fn outputs_in_or_around_the_sources_are_refused() {
     std::os::unix::fs::symlink(root.join(".git"), dir.path().join("git-link")).unwrap();
     let before = read_tree(&root);
     let git_link = dir.path().join("git-link/public");
+    std::fs::write(dir.path().join("a-file"), "").unwrap();
+    let under_a_file = dir.path().join("a-file/x/public");
     for (output, why) in [
         ("lnk/x/public", "lies inside the site's content folder"),
         ("lnk", "is the site's content folder"),
@@ -483,6 +485,7 @@ fn outputs_in_or_around_the_sources_are_refused() {
         (".", "is or contains the site's folder"),
         ("content/..", "is or contains the site's folder"),
         ("/", "is the root of the filesystem"),
+        (under_a_file.to_str().unwrap(), "a-file is a file"),
     ] {
         let text = refused(&root, &["--output", output], "E040");
         assert!(text.contains(why), "{output}: {text}");

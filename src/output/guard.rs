@@ -61,6 +61,19 @@ pub fn check(output: &Path, root: &Path, force: bool) -> Result<Target, Diagnost
             )));
         }
     }
+    // Parents are made only once the build is about to write; say now if they cannot be.
+    if let Some(existing) = out
+        .ancestors()
+        .skip(1)
+        .find(|a| std::fs::symlink_metadata(a).is_ok())
+    {
+        if !existing.is_dir() {
+            return Err(refuse(format!(
+                "cannot be made: {} is a file",
+                existing.display()
+            )));
+        }
+    }
     let target = Target {
         path: out,
         given: output.to_path_buf(),

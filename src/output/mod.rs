@@ -82,15 +82,27 @@ impl Staging {
             published: false,
         };
         let (id, given) = (staging.id, target.given.clone());
-        staging.created = create_parents(&parent, &mut |created| {
-            register_created(id, &given, created)
-        })
-        .map_err(|e| io_diag(target, "cannot create the output's folder", e))?;
         let lock_path = parent.join(dotted(&name, "lock"));
-        staging.lock = Some(lock::try_acquire(&lock_path).map_err(|e| match e {
-            LockError::Busy => locked(target, &lock_path),
-            LockError::Io(e) => io_diag(target, "cannot lock the output", e),
-        })?);
+        // A build that stops (locked out) removes the folders it created while they are
+        // empty: one made by it may vanish before this build has put its lock file in.
+        for attempt in 0.. {
+            let created = create_parents(&parent, &mut |created| {
+                register_created(id, &given, created)
+            })
+            .map_err(|e| io_diag(target, "cannot create the output's folder", e))?;
+            staging.created.extend(created);
+            match lock::try_acquire(&lock_path) {
+                Ok(lock) => {
+                    staging.lock = Some(lock);
+                    break;
+                }
+                Err(LockError::Io(e)) if e.kind() == io::ErrorKind::NotFound && attempt < 8 => {}
+                Err(LockError::Busy) => return Err(locked(target, &lock_path)),
+                Err(LockError::Io(e)) => {
+                    return Err(io_diag(target, "cannot lock the output", e));
+                }
+            }
+        }
         staging.register();
         let warnings = remove_leftovers(&parent, &name, target);
         guard::check_replaceable(target)?;
