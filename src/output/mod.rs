@@ -119,8 +119,11 @@ impl Staging {
         &self.target.given
     }
 
-    fn dir(&self) -> &Path {
-        self.dir.as_deref().unwrap_or(Path::new(""))
+    /// The staging folder; none once the swap has moved it into the output's place.
+    fn dir(&self) -> io::Result<&Path> {
+        self.dir
+            .as_deref()
+            .ok_or_else(|| io::Error::other("the staging folder is gone"))
     }
 
     /// Writes a file at `rel` (a root-relative path with `/`); safe to call from many
@@ -150,7 +153,7 @@ impl Staging {
         if CANCELLED.load(Ordering::Relaxed) {
             return Err(io::Error::new(io::ErrorKind::Interrupted, "interrupted"));
         }
-        let path = self.dir().join(rel);
+        let path = self.dir()?.join(rel);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)?;
         }
@@ -161,7 +164,10 @@ impl Staging {
     /// fail the build any more: what is left of it is named in a warning.
     pub fn commit(mut self) -> Result<Vec<Diagnostic>, Diagnostic> {
         let target = self.target.clone();
-        let dir = self.dir().to_path_buf();
+        let dir = self
+            .dir()
+            .map_err(|e| io_diag(&target, "cannot write the output", e))?
+            .to_path_buf();
         std::fs::write(dir.join(MARKER), MARKER_TEXT)
             .map_err(|e| io_diag(&target, "cannot write the output", e))?;
         let (parent, name) = parent_and_name(&target)?;
