@@ -18,6 +18,7 @@ pub mod outputs;
 pub mod privacy;
 pub mod render;
 pub mod resolve;
+pub mod search;
 pub mod urls;
 
 use calendar::Date;
@@ -415,7 +416,7 @@ fn source_line(content: &Content, origin: &outputs::Origin) -> Option<String> {
 }
 
 /// Every output file of the site, in a fixed order: item pages, the other pages, the
-/// theme's static files, the content's own files, the exports. Item pages are only
+/// theme's static files, the content's own files, the exports, the search index. Item pages are only
 /// named here; their views are built while they render.
 fn plan(
     site: &render::SitePages,
@@ -492,6 +493,15 @@ fn plan(
         plan.push(Planned {
             path,
             origin,
+            job: Job::Ready(Data::Bytes(bytes)),
+        });
+    }
+    // The search index of every published page (src/search/).
+    let records = search::records::records(&site.views);
+    for (path, bytes) in search::build(&records) {
+        plan.push(Planned {
+            origin: outputs::Origin::generated(format!("the search index file {path}")),
+            path,
             job: Job::Ready(Data::Bytes(bytes)),
         });
     }

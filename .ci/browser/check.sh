@@ -8,7 +8,8 @@
 # chromium, poppler-utils, fonts-noto-cjk, Java; `npm ci` here), then runs check.mjs:
 # the Nu Html Checker over every HTML file, the no-other-host and relative-link checks,
 # axe-core (WCAG 2.0/2.1 A+AA) on one page of every kind in light and dark mode, no
-# horizontal overflow at 375 and 1280 px, visible focus, and the schedule printed to PDF.
+# horizontal overflow at 375 and 1280 px, visible focus, and the schedule printed to PDF;
+# then search.mjs: every search result set equal to brute force over 200+ queries.
 # Screenshots go to SCREENSHOT_DIR (default .ci/screenshots/, gitignored).
 # Exits non-zero when any check fails; the summary at the end says which.
 set -euo pipefail
@@ -37,4 +38,6 @@ node "$here/check.mjs" "$site" --screenshots "${SCREENSHOT_DIR:-$repo/.ci/screen
 if [ "${PICTURES:-1}" != 0 ]; then
   node "$here/pictures.mjs" "$site" --screenshots "${SCREENSHOT_DIR:-$repo/.ci/screenshots}" || exec_status=$?
 fi
+# The site search against brute force, from file:// and under a sub-path (search.mjs).
+node "$here/search.mjs" "$site" || exec_status=$?
 exit "$exec_status"

@@ -189,7 +189,32 @@ impl<'a> SitePages<'a> {
             }
         }
         pages.push(self.contacts());
+        pages.push(self.search());
         pages
+    }
+
+    /// The search page; `search.js` fills it from the index of src/search/.
+    fn search(&self) -> Page {
+        let kinds: Vec<serde_json::Value> = Kind::ALL
+            .iter()
+            .map(|k| serde_json::json!({"key": k.dir(), "label": k.label()}))
+            .collect();
+        let categories: Vec<serde_json::Value> = Category::ALL
+            .iter()
+            .map(|c| serde_json::json!({"key": c.key(), "label": c.label()}))
+            .collect();
+        let mut vars = tera::Context::new();
+        vars.insert("kinds", &kinds);
+        vars.insert("categories", &categories);
+        Page {
+            url: "search/".into(),
+            template: "search.html",
+            title: "サイト内検索".into(),
+            breadcrumbs: Vec::new(),
+            section: "search",
+            vars,
+            origin: Origin::generated("the search page"),
+        }
     }
 
     /// The page of one item; built on demand so its view lives only while it renders.

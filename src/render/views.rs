@@ -214,14 +214,40 @@ impl<'a> Views<'a> {
             topic: row.topic.clone(),
             office: row.office.clone(),
             section: row.section.clone(),
-            person: match self.profile {
-                Profile::Intranet => row.person.clone(),
-                Profile::Public => None,
-            },
+            person: self.person(c),
             extension: row.extension.clone(),
             pages: row.pages.clone(),
             users: self.links(self.graph.contact_users[c].iter().copied()),
         }
+    }
+
+    /// The contact person of row `c`, or `None` in the public profile: what pages, and
+    /// the search index built from the same views, may show.
+    pub fn person(&self, c: usize) -> Option<String> {
+        match self.profile {
+            Profile::Intranet => self.content.contacts.rows[c].person.clone(),
+            Profile::Public => None,
+        }
+    }
+
+    /// The laws that amend or repeal law `i`.
+    pub fn amended_by(&self, i: ItemRef) -> Vec<ItemRef> {
+        let g = self.graph;
+        g.backlinks[i]
+            .iter()
+            .copied()
+            .filter(|&b| g.amends[b].contains(&i))
+            .collect()
+    }
+
+    /// The roadmap items based on law `i`.
+    pub fn enables(&self, i: ItemRef) -> Vec<ItemRef> {
+        let g = self.graph;
+        g.backlinks[i]
+            .iter()
+            .copied()
+            .filter(|&b| self.item(b).kind == Kind::Roadmap && g.laws[b].contains(&i))
+            .collect()
     }
 
     pub fn event(&self, (s, e): EventRef) -> EventView {
@@ -339,16 +365,8 @@ impl<'a> Views<'a> {
                 effective,
                 ..
             } => {
-                let amended_by = g.backlinks[i]
-                    .iter()
-                    .copied()
-                    .filter(|&b| g.amends[b].contains(&i))
-                    .collect::<Vec<_>>();
-                let enables = g.backlinks[i]
-                    .iter()
-                    .copied()
-                    .filter(|&b| self.item(b).kind == Kind::Roadmap && g.laws[b].contains(&i))
-                    .collect::<Vec<_>>();
+                let amended_by = self.amended_by(i);
+                let enables = self.enables(i);
                 view.law = Some(LawView {
                     short_title: short_title.clone(),
                     status: status.map(|s| s.label()),

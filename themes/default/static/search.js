@@ -1,0 +1,358 @@
+// Search of the handbook, run by search/index.html. Reads ?q= (and kind, cat) from the
+// address and lists every page whose text contains each term, after the normalisation
+// of src/search/normalize.rs (whose twin is norm() below). The index parts it needs are
+// loaded by <script> tags that call tebikiSearch(): no fetch, worker or WebAssembly, so
+// it works from file:// and under script-src 'self'. Format: src/search/mod.rs.
+(function () {
+  "use strict";
+  var form = document.getElementById("search-form");
+  if (!form) return;
+  var $ = function (id) { return document.getElementById(id); };
+  var input = $("search-q"), kindSel = $("search-kind"), catSel = $("search-cat"),
+    status = $("search-status"), list = $("search-results"), more = $("search-more");
+  $("search-nojs").hidden = true;
+  form.hidden = false;
+
+  var DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVabcdefghijklmnopqrstuvWXYZwxyz-_";
+  var DV = {};
+  for (var i = 0; i < 64; i++) DV[DIGITS[i]] = i;
+  var ALPHA = "";
+  for (i = 32; i < 127; i++) if (i !== 34 && i !== 92) ALPHA += String.fromCharCode(i);
+  var AV = {};
+  for (i = 0; i < ALPHA.length; i++) AV[ALPHA[i]] = i;
+  var ONE = 80, SHOW = 50, FILE = location.protocol === "file:";
+
+  // ------------------------------------------------------------ loading
+  var loaded = {}, waiting = {};
+  window.tebikiSearch = function (key, data) {
+    loaded[key] = data;
+    (waiting[key] || []).forEach(function (w) { w[0](data); });
+    delete waiting[key];
+  };
+  function load(key) {
+    if (key in loaded) return Promise.resolve(loaded[key]);
+    return new Promise(function (ok, fail) {
+      if (waiting[key]) return waiting[key].push([ok, fail]);
+      waiting[key] = [[ok, fail]];
+      var s = document.createElement("script");
+      s.src = "data/" + key + ".js";
+      s.onerror = function () {
+        (waiting[key] || []).forEach(function (w) { w[1](new Error(key)); });
+        delete waiting[key];
+      };
+      document.head.appendChild(s);
+    });
+  }
+
+  // ------------------------------------------------------------ normalisation
+  var WS = /[\t-\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/;
+  var MARK = /^[\p{M}\uff9e\uff9f]$/u;
+  var STABLE = /^[a-z0-9!-/:-@[-`{-~\u3041-\u3096\u30a1-\u30fa\u4e00-\u9fff]$/;
+  // The normalised text and, with map, where each of its UTF-16 units came from.
+  function norm(t, map) {
+    var s = "", a = [], e = [], i = 0, n = t.length;
+    while (i < n) {
+      var c = String.fromCodePoint(t.codePointAt(i)), j = i + c.length, r = "";
+      while (j < n) {
+        var m = String.fromCodePoint(t.codePointAt(j));
+        if (!MARK.test(m)) break;
+        j += m.length;
+      }
+      if (j === i + c.length && STABLE.test(c)) r = c;
+      else
+        for (var x of t.slice(i, j).normalize("NFKC"))
+          if (!WS.test(x)) r += x === "ς" ? "σ" : x.toLowerCase();
+      s += r;
+      if (map) for (var k = 0; k < r.length; k++) { a.push(i); e.push(j); }
+      i = j;
+    }
+    return map ? { s: s, a: a, e: e } : s;
+  }
+
+  // ------------------------------------------------------------ index
+  var M; // m.js: sizes, text code, kinds and categories, page codes
+  function hash(cs) {
+    var h = 0x811c9dc5;
+    for (var c of cs) h = Math.imul(h ^ c.codePointAt(0), 0x01000193) >>> 0;
+    return h;
+  }
+  function bucket(cs) { return load("g" + (hash(cs) % M.b)); }
+  function numbers(p, from, each) {
+    for (var v = 0, i = from; i < p.length; i++) {
+      var d = DV[p[i]];
+      if (d >= 32) v = v * 32 + d - 32;
+      else { each(v * 32 + d); v = 0; }
+    }
+  }
+  // Calls each(page, weight) for every posting of a list.
+  function postings(p, each) {
+    var prev = -1, from = 0;
+    if (p[0] === "!") {
+      from = 1 + Math.ceil(M.n / 6);
+      for (var j = 1; j < from; j++)
+        for (var d = DV[p[j]], k = 0; k < 6; k++) if ((d >> k) & 1) each((j - 1) * 6 + k, 0);
+    }
+    numbers(p, from, function (v) {
+      prev += 1 + Math.floor(v / 4);
+      each(prev, v % 4);
+    });
+  }
+  // Pages holding term t: Map page -> [weight, grams matched], exact for short terms;
+  // for longer ones the candidates, checked against page texts afterwards.
+  function lookup(t) {
+    var cs = Array.from(t), L = cs.length, hits = new Map();
+    if (L <= M.k)
+      return bucket(cs.slice(0, 2)).then(function (g) {
+        for (var i = 0; i < g.length; i += 2)
+          if (L === 1 ? g[i] === t : g[i].startsWith(t))
+            postings(g[i + 1], function (p, w) {
+              var h = hits.get(p);
+              if (h) { h[0] = Math.max(h[0], w); h[1]++; } else hits.set(p, [w, 1]);
+            });
+        return { hits: hits, exact: true };
+      });
+    var at = [];
+    for (var i = 0; i + M.k < L; i += M.k) at.push(i);
+    at.push(L - M.k);
+    return Promise.all(at.map(function (i) {
+      var gram = cs.slice(i, i + M.k).join("");
+      return bucket(cs.slice(i, i + 2)).then(function (g) {
+        var set = new Set();
+        for (var j = 0; j < g.length; j += 2) if (g[j] === gram) postings(g[j + 1], function (p) { set.add(p); });
+        return set;
+      });
+    })).then(function (sets) {
+      sets[0].forEach(function (p) {
+        if (sets.every(function (s) { return s.has(p); })) hits.set(p, null);
+      });
+      return { hits: hits, exact: false };
+    });
+  }
+
+  // ------------------------------------------------------------ page texts
+  var pages = {};
+  function decode(s) {
+    var o = "";
+    for (var i = 0; i < s.length; i++) {
+      var v = AV[s[i]];
+      if (v === undefined) o += s[i];
+      else if (v < ONE) o += M.c[v];
+      else o += M.c[ONE + (v - ONE) * ALPHA.length + AV[s[++i]]];
+    }
+    return o;
+  }
+  function page(p) {
+    if (pages[p]) return Promise.resolve(pages[p]);
+    return load("t" + Math.floor(p / M.p)).then(function (shard) {
+      var r = shard[p % M.p], text = decode(r[2]);
+      return (pages[p] = { page: p, url: r[0], title: text.slice(0, r[1]), tl: r[1], text: text, anchors: r[3], n: norm(text, true) });
+    });
+  }
+  // Every occurrence of t in page g: positions in its normalised text.
+  function find(g, t) {
+    var out = [];
+    for (var i = g.n.s.indexOf(t); i >= 0; i = g.n.s.indexOf(t, i + 1)) out.push(i);
+    return out;
+  }
+  function weigh(g, t) {
+    var at = find(g, t), w = 0;
+    at.forEach(function (i) {
+      var o = g.n.a[i];
+      if (o < g.tl) w = 3;
+      for (var k = 0; k < g.anchors.length; k += 4)
+        if (g.anchors[k + 1] > g.anchors[k] && o >= g.anchors[k] && o < g.anchors[k + 1]) w = Math.max(w, 2);
+    });
+    return at.length ? [Math.max(w, at.length > 1 ? 1 : 0), at.length] : null;
+  }
+
+  // ------------------------------------------------------------ search
+  var seq = 0, results = [], terms = [], shown = 0;
+  function termsOf(q) {
+    var out = [];
+    q.split(/[\s\x85]+/).forEach(function (t) {
+      t = norm(t);
+      if (t && out.indexOf(t) < 0) out.push(t);
+    });
+    return out;
+  }
+  var codes;
+  function allowed(p) {
+    var c = codes[p], nc = M.cats.length / 2 + 1, kind = M.kinds[2 * Math.floor(c / nc)],
+      cat = c % nc ? M.cats[2 * (c % nc - 1)] : "";
+    return (!kindSel.value || kind === kindSel.value) && (!catSel.value || cat === catSel.value);
+  }
+  function run() {
+    var q = input.value, me = ++seq;
+    terms = termsOf(q);
+    sync(q);
+    if (!terms.length) {
+      list.textContent = "";
+      more.hidden = true;
+      status.textContent = "検索する語句を入力してください。";
+      return finish(q, 0);
+    }
+    status.textContent = "検索しています…";
+    list.setAttribute("aria-busy", "true");
+    (M ? Promise.resolve() : load("m").then(function (m) {
+      M = m;
+      M.c = Array.from(M.c);
+      codes = [];
+      numbers(M.pk, 0, function (v) { codes.push(v); });
+    })).then(function () {
+      return Promise.all(terms.map(lookup));
+    }).then(function (found) {
+      var score = new Map(), first = found[0].hits, check = [];
+      first.forEach(function (_, p) {
+        if (!allowed(p)) return;
+        for (var f of found) if (!f.hits.has(p)) return;
+        check.push(p);
+      });
+      var exact = found.every(function (f) { return f.exact; });
+      return Promise.all(exact ? [] : check.map(page)).then(function () {
+        check.forEach(function (p) {
+          var s = 0;
+          for (var k = 0; k < found.length; k++) {
+            var h = found[k].hits.get(p);
+            if (!h) h = weigh(pages[p], terms[k]);
+            if (!h) return;
+            s += h[0] * 1000 + Math.min(h[1], 999);
+          }
+          score.set(p, s);
+        });
+        var r = Array.from(score.keys());
+        r.sort(function (a, b) { return score.get(b) - score.get(a) || a - b; });
+        return r;
+      });
+    }).then(function (r) {
+      if (me !== seq) return;
+      results = r;
+      shown = 0;
+      list.textContent = "";
+      return show(me).then(function () {
+        status.textContent = r.length
+          ? "「" + q.trim() + "」を含むページ：" + r.length + "件" + (r.length > shown ? "（" + shown + "件を表示）" : "")
+          : "「" + q.trim() + "」を含むページはありません。";
+        finish(q, r.length);
+      });
+    }).catch(function () {
+      if (me !== seq) return;
+      status.textContent = "検索用のデータを読み込めませんでした。";
+      finish(q, 0);
+    });
+  }
+  function finish(q, n) {
+    list.removeAttribute("aria-busy");
+    list.setAttribute("data-query", q);
+    list.setAttribute("data-total", n);
+  }
+  function show(me) {
+    var next = results.slice(shown, shown + SHOW);
+    return Promise.all(next.map(page)).then(function (gs) {
+      if (me !== seq) return;
+      var firstNew;
+      gs.forEach(function (g) {
+        var li = item(g);
+        list.appendChild(li);
+        firstNew = firstNew || li.querySelector("a");
+      });
+      shown += gs.length;
+      var left = results.length - shown;
+      more.hidden = left <= 0;
+      more.textContent = "さらに表示（残り" + left + "件）";
+      return firstNew;
+    });
+  }
+  function href(url, id) {
+    return "../" + url + (FILE ? "index.html" : "") + (id ? "#" + id : "");
+  }
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text) e.textContent = text;
+    return e;
+  }
+  function item(g) {
+    var li = el("li"), a = el("a", "", g.title);
+    a.href = href(g.url);
+    li.appendChild(a);
+    var c = codes[g.page], nc = M.cats.length / 2 + 1;
+    li.appendChild(document.createTextNode(" "));
+    li.appendChild(el("span", "kind", M.kinds[2 * Math.floor(c / nc) + 1]));
+    if (c % nc) {
+      li.appendChild(document.createTextNode(" "));
+      li.appendChild(el("span", "kind", M.cats[2 * (c % nc - 1) + 1]));
+    }
+    // The excerpt around the first occurrence of any term, every occurrence marked.
+    var hits = [];
+    terms.forEach(function (t) {
+      find(g, t).forEach(function (i) { hits.push([g.n.a[i], g.n.e[i + t.length - 1]]); });
+    });
+    hits.sort(function (x, y) { return x[0] - y[0]; });
+    if (!hits.length) return li;
+    // The title is shown already: excerpt the first match after it, if any.
+    var after = hits.filter(function (h) { return h[0] >= g.tl; });
+    var at = (after[0] || hits[0])[0], from = Math.max(at - 40, 0), to = Math.min(at + 90, g.text.length);
+    var ex = el("p", "search-excerpt"), pos = from;
+    if (from > 0) ex.appendChild(document.createTextNode("…"));
+    hits.forEach(function (h) {
+      if (h[0] < pos || h[0] >= to) return;
+      ex.appendChild(document.createTextNode(g.text.slice(pos, h[0])));
+      ex.appendChild(el("mark", "", g.text.slice(h[0], h[1])));
+      pos = h[1];
+    });
+    if (pos < to) ex.appendChild(document.createTextNode(g.text.slice(pos, to)));
+    if (to < g.text.length) ex.appendChild(document.createTextNode("…"));
+    li.appendChild(ex);
+    // The heading the match stands under.
+    var id = "", label = "";
+    for (var k = 0; k < g.anchors.length; k += 4)
+      if (g.anchors[k] <= at) {
+        id = g.anchors[k + 2];
+        label = g.anchors[k + 3] || g.text.slice(g.anchors[k], g.anchors[k + 1]);
+      }
+    if (id) {
+      var w = el("p", "search-where", "該当箇所：");
+      var h = el("a", "", label);
+      h.href = href(g.url, id);
+      w.appendChild(h);
+      li.appendChild(w);
+    }
+    return li;
+  }
+
+  // ------------------------------------------------------------ address and events
+  function sync(q) {
+    var params = new URLSearchParams();
+    if (q) params.set("q", q);
+    if (kindSel.value) params.set("kind", kindSel.value);
+    if (catSel.value) params.set("cat", catSel.value);
+    var s = params.toString();
+    try {
+      history.replaceState(null, "", s ? "?" + s : location.pathname);
+    } catch (e) { /* some file:// settings forbid it; the results stand */ }
+    document.title = (q.trim() ? "「" + q.trim() + "」の検索結果 | " : "") + base;
+  }
+  var base = document.title;
+  function fromAddress() {
+    var params = new URLSearchParams(location.search);
+    input.value = params.get("q") || "";
+    kindSel.value = params.get("kind") || "";
+    catSel.value = params.get("cat") || "";
+    run();
+  }
+  form.addEventListener("submit", function (e) {
+    e.preventDefault();
+    run();
+  });
+  input.addEventListener("input", run);
+  kindSel.addEventListener("change", run);
+  catSel.addEventListener("change", run);
+  more.addEventListener("click", function () {
+    show(seq).then(function (a) {
+      if (a) a.focus();
+      status.textContent = results.length + "件中" + shown + "件を表示しています。";
+    });
+  });
+  window.addEventListener("popstate", fromAddress);
+  fromAddress();
+})();
