@@ -178,8 +178,8 @@ try {
   }
 
   for (const [mode, base] of [
-    ["file://", pathToFileURL(siteDir).href + "/"],
-    [`http ${basePath}`, siteUrl],
+    ["file", pathToFileURL(siteDir).href + "/"],
+    ["http", siteUrl],
   ]) {
     const problems = [];
     let found = 0;
@@ -201,10 +201,10 @@ try {
     }
     for (const p of problems.slice(0, 30)) console.log("  " + p);
     record(
-      `exact ${mode}`,
+      `exact-${mode}`,
       problems.length === 0,
       problems.length === 0
-        ? `${list.length} queries, ${found} expected results, every result set equals brute force (${((Date.now() - t0) / 1000).toFixed(0)} s)`
+        ? `${list.length} queries from ${base.startsWith("file:") ? "file://" : base}, ${found} expected results, every result set equals brute force (${((Date.now() - t0) / 1000).toFixed(0)} s)`
         : `${problems.length} of ${list.length} queries differ from brute force`,
     );
   }
@@ -236,7 +236,7 @@ try {
     const n = await page.$$eval("#search-results > li", (l) => l.length);
     const live = await page.$eval("#search-status", (s) => `${s.getAttribute("role")}|${s.getAttribute("aria-live")}|${s.textContent}`);
     const ok = where.pathname === `${basePath}search/index.html` && where.searchParams.get("q") === "統計" && n > 0 && live.startsWith("status|polite|");
-    record("header box", ok, `Enter in the header box of ${some.url} opened ${where.pathname}${where.search} with ${n} results; status region: ${live}`);
+    record("header-box", ok, `Enter in the header box of ${some.url} opened ${where.pathname}${where.search} with ${n} results; status region: ${live}`);
   }
 
   // Without JavaScript the page says why and links to the lists.
@@ -247,7 +247,7 @@ try {
     const shown = await p2.$eval("#search-nojs", (d) => !d.hidden && d.offsetParent !== null && d.textContent.includes("JavaScript"));
     const links = await p2.$$eval("#search-nojs a", (as) => as.length);
     await noJs.close();
-    record("no script", shown && links >= 4, `without JavaScript the page explains and offers ${links} links to the lists`);
+    record("no-script", shown && links >= 4, `without JavaScript the page explains and offers ${links} links to the lists`);
   }
 
   // axe and overflow on a page of results; light and dark; 1280 and 375 px.
@@ -312,6 +312,8 @@ try {
   server.close();
   await browser.close();
 }
+console.log("\n== Summary ==");
+for (const r of results) console.log(`${r.ok ? "PASS" : "FAIL"}  ${r.name.padEnd(12)} ${r.summary}`);
 const failed = results.filter((r) => !r.ok);
 console.log(
   failed.length === 0

@@ -14,6 +14,8 @@
 #   overflow     a 60rem-wide box in the home page                 -> overflow at 375 px
 #   hosts        an <img> from another host in a page outside the sampled kinds
 #                                                                  -> hosts "another host"
+#   search-case  search.js no longer folds case                    -> exact-file differs
+#                from brute force (only this case runs search.mjs, with 40 queries)
 # ("outside the sampled kinds": not one of the pages that axe and the screenshots use,
 # so only the checks over every file can find the problem.)
 # Ends with "N passed, N failed"; exits non-zero when any case failed.
@@ -28,6 +30,7 @@ trap 'rm -rf "$tmp"' EXIT
 echo "selftest: building the site into $tmp/site"
 (cd "$repo" && cargo run --quiet --release -- build --output "$tmp/site") || exit 1
 export SCREENSHOT_DIR="$tmp/screenshots"
+export SEARCH_QUERIES=40
 
 passed=0
 failed=0
@@ -71,7 +74,7 @@ case_() {
   rm -rf "$site"
   cp -r "$tmp/site" "$site"
   (cd "$site" && "$@") || { bad "$name: could not break the copy"; return; }
-  "$here/check.sh" "$site" >"$tmp/$name.log" 2>&1
+  SEARCH_CHECK="${search_case:-0}" "$here/check.sh" "$site" >"$tmp/$name.log" 2>&1
   local rc=$?
   if [ "$rc" = 0 ]; then
     bad "$name: check.sh passed a broken site"
@@ -108,6 +111,8 @@ wide() {
 case_ overflow overflow 'at 375 px: page scrolls sideways' wide
 case_ hosts hosts 'another host' \
   inject "$quiet_rel" '<img src="https://example.org/logo.png" alt="ロゴ">'
+nocase() { perl -pi -e 's/x\.toLowerCase\(\)/x/ or 1' search.js && grep -q 'r += x === "ς" ? "σ" : x;' search.js; }
+search_case=1 case_ search-case exact-file 'differ from brute force' nocase
 
 echo
 echo "selftest: $passed passed, $failed failed"
