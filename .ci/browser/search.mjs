@@ -35,6 +35,8 @@ function option(name, dflt) {
 const basePath = option("--base", process.env.BASE_PATH || "/handbook/");
 const wanted = Number(option("--queries", process.env.SEARCH_QUERIES || 240));
 let seed = Number(option("--seed", process.env.SEARCH_SEED || 13));
+// Writes the queries and their brute-force answers as JSON (benches/search_compare.mjs).
+const dumpTo = option("--dump", null);
 const siteDir = argv[0] ? path.resolve(argv[0]) : null;
 if (!siteDir || !fs.existsSync(path.join(siteDir, "search", "index.html"))) {
   console.error("usage: node search.mjs SITE_DIR (a built site with search/index.html)");
@@ -150,6 +152,10 @@ try {
   for (const q of ["動態", "7466", "７４６６", "第33条", "ﾏｲﾅﾝﾊﾞｰ", "二次利用", "マイナポータル", "%", "％", "の", "A", "ａ"]) add(q);
   const list = [...queries];
   console.log(`${list.length} queries (seed ${process.env.SEARCH_SEED || 13})`);
+  if (dumpTo) {
+    fs.writeFileSync(dumpTo, JSON.stringify({ pages: pages.length, queries: list.map((q) => ({ q, expected: expected(q) })) }));
+    console.log(`queries and their answers written to ${dumpTo}`);
+  }
 
   // ---------------------------------------------------------------- results in the browser
   async function resultsFor(base, q) {

@@ -87,22 +87,21 @@ struct Laid {
     /// (start, end, anchor) in UTF-16 units; `end > start` only for headings, whose
     /// text is their label.
     anchors: Vec<(usize, usize, Anchor)>,
-    /// The normalised text, and the rank weight of each of its characters.
-    norm: Vec<char>,
-    weight: Vec<u8>,
 }
 
 const W_TITLE: u8 = 3;
 const W_HEADING: u8 = 2;
 const W_REPEATED: u8 = 1;
 
-fn lay_out(r: &Record) -> Laid {
+/// Lays out a record; its normalised text and the rank weight of each character go to
+/// `norm` and `weight` (buffers reused from page to page).
+fn lay_out(r: &Record, norm: &mut Vec<char>, weight: &mut Vec<u8>) -> Laid {
+    norm.clear();
+    weight.clear();
     let mut laid = Laid {
         text: String::new(),
         title_len: 0,
         anchors: Vec::new(),
-        norm: Vec::new(),
-        weight: Vec::new(),
     };
     let mut len16 = 0;
     let title = Part {
@@ -151,8 +150,8 @@ fn lay_out(r: &Record) -> Laid {
             Role::Text => 0,
         };
         normalize::for_each(&collapsed, |c, _, _| {
-            laid.norm.push(c);
-            laid.weight.push(w);
+            norm.push(c);
+            weight.push(w);
         });
     }
     laid
@@ -223,6 +222,10 @@ impl std::hash::Hasher for KeyHasher {
         }
     }
 
+    fn write_u64(&mut self, k: u64) {
+        self.0 = k.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+
     fn write_u128(&mut self, k: u128) {
         self.0 =
             ((k as u64) ^ ((k >> 64) as u64).rotate_left(29)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
@@ -239,7 +242,10 @@ type Postings = HashMap<Key, Vec<u32>, std::hash::BuildHasherDefault<KeyHasher>>
 /// in order, so a repeat can only be the last entry: a gram met twice in the body
 /// becomes "repeated".
 fn add(postings: &mut Postings, k: Key, page: u32, w: u8) {
-    let list = postings.entry(k).or_default();
+    push_posting(postings.entry(k).or_default(), page, w);
+}
+
+fn push_posting(list: &mut Vec<u32>, page: u32, w: u8) {
     match list.last_mut() {
         Some(last) if *last >> 2 == page => {
             let merged = ((*last & 3) as u8).max(w).max(W_REPEATED);
@@ -249,52 +255,135 @@ fn add(postings: &mut Postings, k: Key, page: u32, w: u8) {
     }
 }
 
-/// Postings of the grams (and single characters) of `laid`, whose first page is
-/// `first`.
-fn postings_of(laid: &[Laid], first: usize) -> Postings {
-    let mut postings = Postings::default();
-    for (j, l) in laid.iter().enumerate() {
-        let page = (first + j) as u32;
-        let n = l.norm.len();
+/// The postings of a run of pages: grams of the Basic Multilingual Plane under 64-bit
+/// keys (smaller and faster to hash: most of indexing is this map), other grams under
+/// full keys, single characters of the BMP in a table.
+struct Grams {
+    bmp: HashMap<u64, Vec<u32>, std::hash::BuildHasherDefault<KeyHasher>>,
+    grams: Postings,
+    singles: Vec<Vec<u32>>,
+}
+
+/// A gram of BMP characters as 16-bit groups, zero-padded.
+fn key_bmp(chars: &[char]) -> Option<u64> {
+    let mut k = 0u64;
+    for i in 0..GRAM {
+        let c = chars.get(i).map_or(0, |&c| c as u32);
+        if c > 0xFFFF {
+            return None;
+        }
+        k = (k << 16) | c as u64;
+    }
+    Some(k)
+}
+
+fn widen(k: u64) -> Key {
+    let chars: Vec<char> = (0..GRAM)
+        .rev()
+        .map(|i| ((k >> (16 * i)) & 0xFFFF) as u32)
+        .filter(|&c| c != 0)
+        .filter_map(char::from_u32)
+        .collect();
+    key_of(&chars)
+}
+
+impl Grams {
+    fn new() -> Grams {
+        Grams {
+            bmp: HashMap::default(),
+            grams: Postings::default(),
+            singles: vec![Vec::new(); 0x10000],
+        }
+    }
+
+    /// Every character of the page as a single, and the gram starting at every
+    /// character but the last (whose gram is the single).
+    fn add_page(&mut self, page: u32, norm: &[char], weight: &[u8]) {
+        let n = norm.len();
         for i in 0..n {
-            let w = l.weight[i];
-            add(
-                &mut postings,
-                key_of(&l.norm[i..(i + GRAM).min(n)]),
-                page,
-                w,
-            );
+            let w = weight[i];
+            let c = norm[i];
+            if (c as u32) < 0x10000 {
+                push_posting(&mut self.singles[c as usize], page, w);
+            } else {
+                add(&mut self.grams, key_of(&norm[i..i + 1]), page, w);
+            }
             if i + 1 < n {
-                add(&mut postings, key_of(&l.norm[i..i + 1]), page, w);
+                let gram = &norm[i..(i + GRAM).min(n)];
+                match key_bmp(gram) {
+                    Some(k) => push_posting(self.bmp.entry(k).or_default(), page, w),
+                    None => add(&mut self.grams, key_of(gram), page, w),
+                }
             }
         }
     }
-    postings
+
+    /// Everything as one map.
+    fn into_postings(mut self) -> Postings {
+        self.grams.reserve(self.bmp.len() + 0x1000);
+        for (k, list) in self.bmp {
+            self.grams.insert(widen(k), list);
+        }
+        for (c, list) in self.singles.into_iter().enumerate() {
+            if list.is_empty() {
+                continue;
+            }
+            if let Some(c) = char::from_u32(c as u32) {
+                self.grams.insert(key_of(&[c]), list);
+            }
+        }
+        self.grams
+    }
+}
+
+/// Lays out a run of records whose first page is `first`, and collects their postings.
+fn index_run(records: &[Record], first: usize) -> (Vec<Laid>, Postings, usize) {
+    let mut grams = Grams::new();
+    let mut norm = Vec::new();
+    let mut weight = Vec::new();
+    let mut laid = Vec::with_capacity(records.len());
+    let mut chars = 0;
+    for (j, r) in records.iter().enumerate() {
+        laid.push(lay_out(r, &mut norm, &mut weight));
+        grams.add_page((first + j) as u32, &norm, &weight);
+        chars += norm.len();
+    }
+    (laid, grams.into_postings(), chars)
 }
 
 /// Builds the index files (paths relative to the site root) for `records`, in the order
 /// results tie in.
 pub fn build(records: &[Record]) -> Vec<(String, Vec<u8>)> {
-    let laid: Vec<Laid> = records.par_iter().map(lay_out).collect();
-    let total_chars: usize = laid.iter().map(|l| l.norm.len()).sum();
-    let buckets = (total_chars / (BUCKET_TARGET * 3 / 2)).clamp(1, 8192) as u32;
     let pages = records.len();
-
-    // One map per run of pages (one run per thread), merged in page order so every
+    // One map per run of pages (a few runs per thread), merged in page order so every
     // posting list stays sorted.
-    let run = pages.div_ceil(rayon::current_num_threads().max(1)).max(1);
-    let maps: Vec<Postings> = laid
+    let run = pages
+        .div_ceil(rayon::current_num_threads().max(1) * 2)
+        .max(1);
+    let runs: Vec<(Vec<Laid>, Postings, usize)> = records
         .par_chunks(run)
         .enumerate()
-        .map(|(n, chunk)| postings_of(chunk, n * run))
+        .map(|(n, chunk)| index_run(chunk, n * run))
         .collect();
-    let mut maps = maps.into_iter();
-    let mut postings = maps.next().unwrap_or_default();
-    for more in maps {
+    let mut laid: Vec<Laid> = Vec::with_capacity(pages);
+    let mut postings = Postings::default();
+    let mut total_chars = 0;
+    for (l, more, chars) in runs {
+        laid.extend(l);
+        total_chars += chars;
+        if postings.is_empty() {
+            postings = more;
+            continue;
+        }
         for (k, list) in more {
             postings.entry(k).or_default().extend(list);
         }
     }
+    // About BUCKET_TARGET bytes each on a large site; on a small one at least 64 small
+    // buckets, so a query still loads little.
+    let buckets = (total_chars / (BUCKET_TARGET * 3 / 2))
+        .max((total_chars / 1024).min(64))
+        .clamp(1, 8192) as u32;
     let mut by_bucket: Vec<Vec<(Key, Vec<u32>)>> = (0..buckets).map(|_| Vec::new()).collect();
     for (k, list) in postings {
         by_bucket[bucket_of(k, buckets) as usize].push((k, list));
@@ -518,9 +607,10 @@ mod tests {
                 anchor: None,
             }],
         };
-        let laid = lay_out(&r);
-        assert_eq!(laid.norm.iter().collect::<String>(), "統計統計と統計");
-        let postings = postings_of(std::slice::from_ref(&laid), 0);
+        let (mut norm, mut weight) = (Vec::new(), Vec::new());
+        lay_out(&r, &mut norm, &mut weight);
+        assert_eq!(norm.iter().collect::<String>(), "統計統計と統計");
+        let (_, postings, _) = index_run(std::slice::from_ref(&r), 0);
         let w = |s: &str| {
             let c: Vec<char> = s.chars().collect();
             postings.get(&key_of(&c)).map(|list| (list[0] & 3) as u8)

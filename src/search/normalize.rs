@@ -13,6 +13,10 @@ use unicode_normalization::UnicodeNormalization;
 /// Whether `c` belongs to the group of the character before it. Half-width voiced and
 /// semi-voiced marks are letters, not marks, yet NFKC composes them with the kana before.
 fn continues_group(c: char) -> bool {
+    // Most text is below U+0300 or kana and kanji, where no mark is: skip the table.
+    if c < '\u{300}' || is_stable(c) {
+        return false;
+    }
     c == '\u{FF9E}' || c == '\u{FF9F}' || is_combining_mark(c)
 }
 
