@@ -45,12 +45,14 @@ if (draw) {
   const files = [];
   for (const kind of ["surveys", "laws", "roadmap", "pages"]) {
     const d = path.join(siteDir, kind);
-    if (fs.existsSync(d)) for (const e of fs.readdirSync(d)) files.push(path.join(d, e, "index.html"));
+    if (fs.existsSync(d))
+      for (const e of fs.readdirSync(d, { withFileTypes: true })) if (e.isDirectory()) files.push(path.join(d, e.name, "index.html"));
   }
   queries = [];
   while (queries.length < draw) {
     const html = fs.readFileSync(files[Math.floor(rng() * files.length)], "utf8");
-    const body = (html.match(/<div class="body" data-search>([\s\S]*?)<\/div>\n<\/?(?:section|article|div)/) || [])[1] || "";
+    const at0 = html.indexOf('<div class="body" data-search>');
+    const body = at0 < 0 ? "" : html.slice(at0, html.indexOf("</article>", at0));
     const text = body.replace(/<[^>]+>/g, "").replace(/&[a-z#0-9]+;/g, "").replace(/\s+/g, "");
     const len = 2 + (queries.length % 5);
     if (text.length < len) continue;
@@ -170,9 +172,8 @@ const tebiki = await measure("tebiki", siteDir, /\/search\/data\//, async (page,
   for (;;) {
     const more = await page.$("#search-more:not([hidden])");
     if (!more || !queries[0].expected) break;
-    const n = await page.$$eval("#search-results > li", (l) => l.length);
     await more.click();
-    await page.waitForFunction((n) => document.querySelectorAll("#search-results > li").length > n, n);
+    await page.waitForFunction(() => !document.getElementById("search-results").hasAttribute("aria-busy"));
   }
   const urls = await page.$$eval("#search-results > li > a:first-of-type", (as) => as.map((a) => a.getAttribute("href").replace(/^\.\.\//, "")));
   return { urls, ms };

@@ -172,9 +172,8 @@ try {
     for (;;) {
       const more = await page.$("#search-more:not([hidden])");
       if (!more) break;
-      const n = await page.$$eval("#search-results > li", (l) => l.length);
       await more.click();
-      await page.waitForFunction((n) => document.querySelectorAll("#search-results > li").length > n, n);
+      await page.waitForFunction(() => !document.getElementById("search-results").hasAttribute("aria-busy"));
     }
     const hrefs = await page.$$eval("#search-results > li > a:first-of-type", (as) => as.map((a) => a.href));
     const total = Number(await page.$eval("#search-results", (ol) => ol.getAttribute("data-total")));

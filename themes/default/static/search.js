@@ -20,7 +20,7 @@
   for (i = 32; i < 127; i++) if (i !== 34 && i !== 92) ALPHA += String.fromCharCode(i);
   var AV = {};
   for (i = 0; i < ALPHA.length; i++) AV[ALPHA[i]] = i;
-  var ONE = 80, SHOW = 50, FILE = location.protocol === "file:";
+  var ONE = 80, SHOW = 20, FILE = location.protocol === "file:";
 
   // ------------------------------------------------------------ loading
   var loaded = {}, waiting = {};
@@ -98,7 +98,7 @@
     });
   }
   // Pages holding term t: Map page -> [weight, grams matched], exact for short terms;
-  // for longer ones the candidates, checked against page texts afterwards.
+  // for longer ones the candidates, checked against page texts as they are shown.
   function lookup(t) {
     var cs = Array.from(t), L = cs.length, hits = new Map();
     if (L <= M.k)
@@ -117,13 +117,20 @@
     return Promise.all(at.map(function (i) {
       var gram = cs.slice(i, i + M.k).join("");
       return bucket(cs.slice(i, i + 2)).then(function (g) {
-        var set = new Set();
-        for (var j = 0; j < g.length; j += 2) if (g[j] === gram) postings(g[j + 1], function (p) { set.add(p); });
+        var set = new Map();
+        for (var j = 0; j < g.length; j += 2)
+          if (g[j] === gram) postings(g[j + 1], function (p, w) { set.set(p, Math.max(w, set.get(p) || 0)); });
         return set;
       });
     })).then(function (sets) {
-      sets[0].forEach(function (p) {
-        if (sets.every(function (s) { return s.has(p); })) hits.set(p, null);
+      // Candidates, ranked by their weakest gram; the page texts decide.
+      sets[0].forEach(function (_, p) {
+        var w = 3;
+        for (var s of sets) {
+          if (!s.has(p)) return;
+          w = Math.min(w, s.get(p));
+        }
+        hits.set(p, [w, 1]);
       });
       return { hits: hits, exact: false };
     });
@@ -154,17 +161,6 @@
     for (var i = g.n.s.indexOf(t); i >= 0; i = g.n.s.indexOf(t, i + 1)) out.push(i);
     return out;
   }
-  function weigh(g, t) {
-    var at = find(g, t), w = 0;
-    at.forEach(function (i) {
-      var o = g.n.a[i];
-      if (o < g.tl) w = 3;
-      for (var k = 0; k < g.anchors.length; k += 4)
-        if (g.anchors[k + 1] > g.anchors[k] && o >= g.anchors[k] && o < g.anchors[k + 1]) w = Math.max(w, 2);
-    });
-    return at.length ? [Math.max(w, at.length > 1 ? 1 : 0), at.length] : null;
-  }
-
   // ------------------------------------------------------------ search
   var seq = 0, results = [], terms = [], shown = 0;
   function termsOf(q) {
@@ -181,6 +177,9 @@
       cat = c % nc ? M.cats[2 * (c % nc - 1)] : "";
     return (!kindSel.value || kind === kindSel.value) && (!catSel.value || cat === catSel.value);
   }
+  // results: candidates in rank order; checked: whether all of them are known to match
+  // (else each is checked against its text when its turn to be shown comes).
+  var checked = true, cursor = 0;
   function run() {
     var q = input.value, me = ++seq;
     terms = termsOf(q);
@@ -201,64 +200,69 @@
     })).then(function () {
       return Promise.all(terms.map(lookup));
     }).then(function (found) {
-      var score = new Map(), first = found[0].hits, check = [];
-      first.forEach(function (_, p) {
-        if (!allowed(p)) return;
-        for (var f of found) if (!f.hits.has(p)) return;
-        check.push(p);
-      });
-      var exact = found.every(function (f) { return f.exact; });
-      return Promise.all(exact ? [] : check.map(page)).then(function () {
-        check.forEach(function (p) {
-          var s = 0;
-          for (var k = 0; k < found.length; k++) {
-            var h = found[k].hits.get(p);
-            if (!h) h = weigh(pages[p], terms[k]);
-            if (!h) return;
-            s += h[0] * 1000 + Math.min(h[1], 999);
-          }
-          score.set(p, s);
-        });
-        var r = Array.from(score.keys());
-        r.sort(function (a, b) { return score.get(b) - score.get(a) || a - b; });
-        return r;
-      });
-    }).then(function (r) {
       if (me !== seq) return;
-      results = r;
-      shown = 0;
-      list.textContent = "";
-      return show(me).then(function () {
-        status.textContent = r.length
-          ? "「" + q.trim() + "」を含むページ：" + r.length + "件" + (r.length > shown ? "（" + shown + "件を表示）" : "")
-          : "「" + q.trim() + "」を含むページはありません。";
-        finish(q, r.length);
+      var score = new Map();
+      found[0].hits.forEach(function (_, p) {
+        if (!allowed(p)) return;
+        var s = 0;
+        for (var f of found) {
+          var h = f.hits.get(p);
+          if (!h) return;
+          s += h[0] * 1000 + Math.min(h[1], 999);
+        }
+        score.set(p, s);
       });
+      results = Array.from(score.keys());
+      results.sort(function (a, b) { return score.get(b) - score.get(a) || a - b; });
+      checked = found.every(function (f) { return f.exact; });
+      cursor = shown = 0;
+      list.textContent = "";
+      return show(me).then(function () { report(q, me); });
     }).catch(function () {
       if (me !== seq) return;
       status.textContent = "検索用のデータを読み込めませんでした。";
       finish(q, 0);
     });
   }
+  function report(q, me) {
+    if (me !== seq) return;
+    var done = cursor >= results.length, n = checked ? results.length : shown;
+    q = "「" + q.trim() + "」";
+    status.textContent = !n && done ? q + "を含むページはありません。"
+      : q + "を含むページ：" + n + "件" + (done ? "" : "以上") + (n > shown ? "（" + shown + "件を表示）" : "");
+    finish(input.value, done ? n : -1);
+  }
   function finish(q, n) {
     list.removeAttribute("aria-busy");
     list.setAttribute("data-query", q);
     list.setAttribute("data-total", n);
   }
+  // Shows the next SHOW results (checking candidates first); resolves to the first new
+  // link.
   function show(me) {
-    var next = results.slice(shown, shown + SHOW);
-    return Promise.all(next.map(page)).then(function (gs) {
+    var batch = [];
+    function step() {
+      if (batch.length >= SHOW || cursor >= results.length) return Promise.resolve();
+      var next = results.slice(cursor, cursor + SHOW - batch.length);
+      cursor += next.length;
+      return Promise.all(next.map(page)).then(function (gs) {
+        gs.forEach(function (g) {
+          if (checked || terms.every(function (t) { return g.n.s.indexOf(t) >= 0; })) batch.push(g);
+        });
+        return step();
+      });
+    }
+    return step().then(function () {
       if (me !== seq) return;
       var firstNew;
-      gs.forEach(function (g) {
+      batch.forEach(function (g) {
         var li = item(g);
         list.appendChild(li);
         firstNew = firstNew || li.querySelector("a");
       });
-      shown += gs.length;
-      var left = results.length - shown;
-      more.hidden = left <= 0;
-      more.textContent = "さらに表示（残り" + left + "件）";
+      shown += batch.length;
+      more.hidden = cursor >= results.length;
+      more.textContent = checked ? "さらに表示（残り" + (results.length - shown) + "件）" : "さらに表示";
       return firstNew;
     });
   }
@@ -348,9 +352,11 @@
   kindSel.addEventListener("change", run);
   catSel.addEventListener("change", run);
   more.addEventListener("click", function () {
-    show(seq).then(function (a) {
+    var me = seq;
+    list.setAttribute("aria-busy", "true");
+    show(me).then(function (a) {
       if (a) a.focus();
-      status.textContent = results.length + "件中" + shown + "件を表示しています。";
+      report(input.value, me);
     });
   });
   window.addEventListener("popstate", fromAddress);
