@@ -24,13 +24,16 @@ fn build_writes_a_page_for_every_item_list_tag_schedule_and_contacts() {
         "schedule/index.html",
         "schedule/2022/index.html",
         "contacts/index.html",
+        "search/index.html",
+        "search.js",
+        "search/data/m.js",
         "style.css",
         "syntax.css",
         "images/route.png",
     ] {
         assert!(site.output().join(page).is_file(), "{page} missing");
     }
-    assert_eq!(report.pages, 16);
+    assert_eq!(report.pages, 17);
     assert!(
         report.diagnostics.is_empty(),
         "{}",
@@ -67,7 +70,7 @@ fn titles_escape_angle_brackets_ampersands_and_quotes() {
     site.build().unwrap();
     let html = site.page("surveys/chosa-a/index.html");
     assert!(
-        html.contains("<h1>調査A &lt;速報&gt; &amp; &quot;確報&quot;</h1>"),
+        html.contains("<h1 data-search>調査A &lt;速報&gt; &amp; &quot;確報&quot;</h1>"),
         "{html}"
     );
     assert!(html.contains(

@@ -173,7 +173,7 @@ fn every_item_page_shows_its_source_at_the_foot() {
         let foot = html
             .find(r#"<p class="citation">出典：試験資料 第１節「試験の見出し」</p>"#)
             .unwrap_or_else(|| panic!("{page} shows no source"));
-        let body = html.find(r#"<div class="body">"#).expect("a body");
+        let body = html.find(r#"<div class="body""#).expect("a body");
         assert!(foot > body, "{page}: the source is at the foot");
     }
 }

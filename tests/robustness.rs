@@ -258,7 +258,7 @@ fn ten_thousand_character_title_is_built_and_shown() {
     assert!(!report.diagnostics.has_errors());
     let html = site.page("pages/long-title/index.html");
     assert!(
-        html.contains(&format!("<h1>{title}</h1>")),
+        html.contains(&format!("<h1 data-search>{title}</h1>")),
         "title not in the page"
     );
     assert!(

@@ -3,8 +3,9 @@
 //   node search.mjs SITE_DIR [--base /handbook/] [--queries N] [--seed S]
 //
 // 1. Reads every page that has search text (the elements the templates mark with
-//    data-search), in the browser, and normalises it here, independently of search.js
-//    (NFKC of the whole text, lower case, ς as σ, whitespace removed).
+//    data-search, pictures left out), in the browser, and normalises it here,
+//    independently of search.js (NFKC of the whole text, lower case, ς as σ, whitespace
+//    removed).
 // 2. Draws queries from that text (seeded): substrings of 1–8 characters, digit runs,
 //    Latin words, the same in other widths and cases (full-width digits and letters,
 //    half-width katakana), two-term queries and strings found nowhere.
@@ -111,8 +112,15 @@ try {
   const pages = [];
   for (const f of pageFiles) {
     await page.goto(pathToFileURL(f).href, { waitUntil: "domcontentloaded" });
+    // Pictures are left out: their text repeats the table each one comes with.
     const raw = await page.evaluate(() =>
-      [...document.querySelectorAll("[data-search]")].map((e) => e.textContent).join("\n"),
+      [...document.querySelectorAll("[data-search]")]
+        .map((e) => {
+          const c = e.cloneNode(true);
+          c.querySelectorAll("svg").forEach((s) => s.remove());
+          return c.textContent;
+        })
+        .join("\n"),
     );
     pages.push({ url: urlOf(f), raw, text: norm(raw) });
   }

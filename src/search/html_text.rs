@@ -60,6 +60,13 @@ pub fn body_parts(html: &str) -> Vec<Part> {
                 let is_heading = name.len() == 2
                     && name.starts_with('h')
                     && matches!(name.as_bytes()[1], b'1'..=b'6');
+                if name == "svg" && !closing {
+                    // Pictures are not searched: their text repeats the table each
+                    // comes with.
+                    i = html[i..].find("</svg>").map_or(b.len(), |e| i + e + 6);
+                    run = i;
+                    continue;
+                }
                 if is_heading && !closing {
                     if let Some(id) = attribute(tag, "id") {
                         push_part(&mut parts, &mut text, Role::Text, None);
@@ -261,6 +268,14 @@ mod tests {
                 ("本文 続き x".to_string(), Role::Text, None),
             ]
         );
+    }
+
+    #[test]
+    fn pictures_are_left_out() {
+        let parts =
+            body_parts("<p>表</p><svg role=\"img\"><title>図</title><text>1</text></svg><p>後</p>");
+        let text: String = parts.iter().map(|p| p.text.trim()).collect();
+        assert_eq!(text.split_whitespace().collect::<String>(), "表後");
     }
 
     #[test]

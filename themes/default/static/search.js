@@ -226,11 +226,11 @@
   }
   function report(q, me) {
     if (me !== seq) return;
-    var done = cursor >= results.length, n = checked ? results.length : shown;
+    var known = checked || cursor >= results.length, n = checked ? results.length : shown;
     q = "「" + q.trim() + "」";
-    status.textContent = !n && done ? q + "を含むページはありません。"
-      : q + "を含むページ：" + n + "件" + (done ? "" : "以上") + (n > shown ? "（" + shown + "件を表示）" : "");
-    finish(input.value, done ? n : -1);
+    status.textContent = !n && known ? q + "を含むページはありません。"
+      : q + "を含むページ：" + n + "件" + (known ? "" : "以上") + (n > shown ? "（" + shown + "件を表示）" : "");
+    finish(input.value, known ? n : -1);
   }
   function finish(q, n) {
     list.removeAttribute("aria-busy");
