@@ -13,6 +13,7 @@ pub mod calendar;
 pub mod content;
 pub mod diagnostics;
 pub mod export;
+pub mod formats;
 pub mod output;
 pub mod outputs;
 pub mod privacy;

@@ -11,6 +11,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use tebiki::calendar::Date;
 use tebiki::diagnostics::Diagnostics;
+use tebiki::formats::Format;
 use tebiki::{BuildProfile, Options};
 
 #[derive(Parser)]
@@ -78,7 +79,34 @@ enum Command {
         /// Fails on warnings too.
         #[arg(long)]
         strict: bool,
+        /// How to print the problems: for people (to stderr), or for CI as JSON, a GitLab
+        /// Code Quality report or GitHub workflow commands (to stdout).
+        #[arg(long, value_enum, default_value = "human")]
+        format: FormatArg,
     },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FormatArg {
+    /// Readable text with the source line marked (the default).
+    Human,
+    /// A JSON list, one object per problem (docs/diagnostics.schema.json).
+    Json,
+    /// A GitLab Code Quality report (artifacts:reports:codequality).
+    Gitlab,
+    /// GitHub Actions workflow commands (::error file=...,line=...::message).
+    Github,
+}
+
+impl FormatArg {
+    fn format(self) -> Format {
+        match self {
+            FormatArg::Human => Format::Human,
+            FormatArg::Json => Format::Json,
+            FormatArg::Gitlab => Format::Gitlab,
+            FormatArg::Github => Format::Github,
+        }
+    }
 }
 
 fn parse_date(s: &str) -> Result<Date, String> {
@@ -151,27 +179,60 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Check { common, strict } => match tebiki::check(&options(&common)) {
-            Ok(report) => {
-                print(&report.diagnostics);
-                print_timings(&common, &report);
-                if strict && !report.diagnostics.is_empty() {
-                    eprintln!("check --strict: warnings count as errors");
-                    ExitCode::FAILURE
-                } else {
-                    println!(
-                        "No errors ({} warnings) in {:.2} s",
-                        report.diagnostics.warning_count(),
-                        report.elapsed.as_secs_f64()
-                    );
-                    ExitCode::SUCCESS
-                }
-            }
-            Err(diagnostics) => {
-                print(&diagnostics);
+        Command::Check {
+            common,
+            strict,
+            format,
+        } => check(&common, strict, format.format()),
+    }
+}
+
+/// `check`: the human report goes to stderr as before; a machine report goes alone to
+/// stdout (so it can be redirected into an artifact), its summary to stderr.
+fn check(common: &Common, strict: bool, format: Format) -> ExitCode {
+    let result = tebiki::check(&options(common));
+    let diagnostics = match &result {
+        Ok(report) => &report.diagnostics,
+        Err(diagnostics) => diagnostics,
+    };
+    if format == Format::Human {
+        print(diagnostics);
+    } else {
+        print!(
+            "{}",
+            tebiki::formats::render(format, diagnostics, &common.root)
+        );
+    }
+    match result {
+        Ok(report) => {
+            print_timings(common, &report);
+            if strict && !report.diagnostics.is_empty() {
+                eprintln!("check --strict: warnings count as errors");
                 ExitCode::FAILURE
+            } else {
+                let summary = format!(
+                    "No errors ({} warnings) in {:.2} s",
+                    report.diagnostics.warning_count(),
+                    report.elapsed.as_secs_f64()
+                );
+                if format == Format::Human {
+                    println!("{summary}");
+                } else {
+                    eprintln!("{summary}");
+                }
+                ExitCode::SUCCESS
             }
-        },
+        }
+        Err(diagnostics) => {
+            if format != Format::Human {
+                eprintln!(
+                    "{} error(s), {} warning(s)",
+                    diagnostics.error_count(),
+                    diagnostics.warning_count()
+                );
+            }
+            ExitCode::FAILURE
+        }
     }
 }
 
