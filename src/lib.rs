@@ -19,6 +19,7 @@ pub mod outputs;
 pub mod privacy;
 pub mod render;
 pub mod resolve;
+pub mod scaffold;
 pub mod urls;
 
 use calendar::Date;

@@ -84,6 +84,33 @@ enum Command {
         #[arg(long, value_enum, default_value = "human")]
         format: FormatArg,
     },
+    /// Starts a new item: writes content/<kind>/<id>.md with every field, commented, as a
+    /// draft.
+    New {
+        /// What kind of item.
+        #[arg(value_enum)]
+        kind: KindArg,
+        /// The id, which is also the file name: lower-case ASCII words joined by `-`.
+        id: String,
+        /// The page title (otherwise a placeholder to replace).
+        #[arg(long)]
+        title: Option<String>,
+        /// The site's folder (holding content/).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum KindArg {
+    /// content/surveys/ (統計調査)
+    Survey,
+    /// content/laws/ (法律)
+    Law,
+    /// content/roadmap/ (工程表の項目)
+    Roadmap,
+    /// content/pages/ (解説などのページ)
+    Page,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -184,7 +211,47 @@ fn main() -> ExitCode {
             strict,
             format,
         } => check(&common, strict, format.format()),
+        Command::New {
+            kind,
+            id,
+            title,
+            root,
+        } => new_item(&root, kind, &id, title.as_deref()),
     }
+}
+
+fn new_item(root: &std::path::Path, kind: KindArg, id: &str, title: Option<&str>) -> ExitCode {
+    let kind = match kind {
+        KindArg::Survey => tebiki::content::Kind::Survey,
+        KindArg::Law => tebiki::content::Kind::Law,
+        KindArg::Roadmap => tebiki::content::Kind::Roadmap,
+        KindArg::Page => tebiki::content::Kind::Page,
+    };
+    match tebiki::scaffold::create(root, kind, id, title) {
+        Ok(created) => {
+            let shown = if root == std::path::Path::new(".") {
+                created.path.clone()
+            } else {
+                root.join(&created.path)
+            };
+            println!("Created {} (a draft: `draft: true`)", shown.display());
+            println!(
+                "Next: fill in the fields (each is explained in the file), set `draft: false`, then run `cargo run -- check`"
+            );
+            println!("Preview it with `cargo run -- build --drafts --output preview`");
+            ExitCode::SUCCESS
+        }
+        Err(d) => {
+            print(&single(d));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn single(d: tebiki::diagnostics::Diagnostic) -> Diagnostics {
+    let mut all = Diagnostics::default();
+    all.push(d);
+    all
 }
 
 /// `check`: the human report goes to stderr as before; a machine report goes alone to
