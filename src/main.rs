@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 // mimalloc halves the time glibc malloc spends there (docs/performance.md).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use tebiki::calendar::Date;
@@ -180,6 +181,9 @@ fn main() -> ExitCode {
                 eprintln!("warning: cannot clean up on interruption: {e}");
             }
             let mut options = options(&common);
+            if std::io::stderr().is_terminal() {
+                options.progress = Some(show_progress);
+            }
             options.output = output;
             options.force = force;
             options.base_path = normalise_base_path(&base_path);
@@ -300,6 +304,16 @@ fn check(common: &Common, strict: bool, format: Format) -> ExitCode {
             }
             ExitCode::FAILURE
         }
+    }
+}
+
+/// One line of progress on the terminal, rewritten in place; cleared at the end so the
+/// summary that follows stands alone.
+fn show_progress(done: usize, total: usize) {
+    if done >= total {
+        eprint!("\r\x1b[2K");
+    } else {
+        eprint!("\rWriting pages: {done} of {total}");
     }
 }
 

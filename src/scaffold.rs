@@ -6,6 +6,42 @@ use crate::content::{is_valid_id, Kind};
 use crate::diagnostics::Diagnostic;
 use std::path::{Path, PathBuf};
 
+/// How every placeholder value of a new file begins: `check` finds the ones left behind.
+pub const PLACEHOLDER: &str = "（未記入：";
+
+/// W010: a published item that still holds a placeholder value written by `new`, so an
+/// editor who sets `draft: false` too early learns which field is still to fill in.
+/// Like W008, only `check` reports it.
+pub fn leftover_placeholder(item: &crate::content::Item) -> Option<Diagnostic> {
+    if item.common.draft || item.common.previewed_draft {
+        return None;
+    }
+    // Comment lines explain placeholders; only values count.
+    let (line, line_text, at) = item
+        .source
+        .text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim_start().starts_with('#'))
+        .find_map(|(n, l)| l.find(PLACEHOLDER).map(|at| (n + 1, l, at)))?;
+    let column = line_text[..at].chars().count() + 1;
+    let width = line_text[at..]
+        .find('）')
+        .map_or(PLACEHOLDER.chars().count(), |end| {
+            line_text[at..at + end].chars().count() + 1
+        });
+    Some(
+        Diagnostic::warning(
+            "W010",
+            &item.source.path,
+            "a placeholder written by `tebiki new` is still here, in a published item",
+        )
+        .at(line, column, width)
+        .with_source_line(line_text)
+        .with_hint("write the real value in its place (the comment above it says what), or keep `draft: true` until it is done"),
+    )
+}
+
 /// What `new` wrote: the file, relative to the site's folder.
 #[derive(Debug)]
 pub struct Created {
@@ -144,14 +180,14 @@ contacts: []
 # 関連項目（任意）。「種類/id」で書きます。例: [laws/tokei-ho, surveys/kanja-chosa]
 related: []
 # 出典（ブリーフィングのどの節・見出しに基づくか）。ページ末尾に「出典」と表示されます。
-# 未記入のままだと check が注意します。節と見出しに書き換えてください。
+# 「未記入」の値が残ったまま draft: false にすると check が注意します（W010）。
 source: \"（未記入：ブリーフィングの節と見出し）\"
 "
     )
 }
 
 fn template(kind: Kind, id: &str, title: Option<&str>) -> String {
-    let placeholder = format!("（題名を記入：{id}）");
+    let placeholder = format!("{PLACEHOLDER}題名）{id}");
     let title = quoted(
         title
             .map(str::trim)

@@ -24,13 +24,14 @@ fn build_writes_a_page_for_every_item_list_tag_schedule_and_contacts() {
         "schedule/index.html",
         "schedule/2022/index.html",
         "contacts/index.html",
+        "print/index.html",
         "style.css",
         "syntax.css",
         "images/route.png",
     ] {
         assert!(site.output().join(page).is_file(), "{page} missing");
     }
-    assert_eq!(report.pages, 16);
+    assert_eq!(report.pages, 17);
     assert!(
         report.diagnostics.is_empty(),
         "{}",

@@ -180,3 +180,33 @@ fn without_a_content_folder_nothing_is_written() {
     assert!(text(&out.stderr).contains("error[E001]"));
     assert!(std::fs::read_dir(dir.path()).unwrap().next().is_none());
 }
+
+#[test]
+fn placeholders_left_in_a_published_item_are_pointed_out() {
+    let site = Site::copy_of("basic");
+    assert!(tebiki(&site, &["new", "survey", "kanja-chosa"])
+        .status
+        .success());
+    let rel = "surveys/kanja-chosa.md";
+    let draft = site.read(rel);
+    site.write(rel, &draft.replace("draft: true", "draft: false"));
+    let out = tebiki(&site, &["check", "--strict"]);
+    let stderr = text(&out.stderr);
+    assert!(!out.status.success());
+    assert!(stderr.contains("warning[W010]"), "{stderr}");
+    assert!(stderr.contains("--> surveys/kanja-chosa.md:"), "{stderr}");
+
+    // Every value filled in: nothing left to say.
+    let filled: String = draft
+        .replace("draft: true", "draft: false")
+        .lines()
+        .map(|l| match l.split_once(": \"（未記入：") {
+            Some((key, _)) if !l.starts_with('#') => format!("{key}: 書いた値"),
+            _ => l.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    site.write(rel, &filled);
+    let out = tebiki(&site, &["check", "--strict"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+}

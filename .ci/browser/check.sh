@@ -8,7 +8,8 @@
 # chromium, poppler-utils, fonts-noto-cjk, Java; `npm ci` here), then runs check.mjs:
 # the Nu Html Checker over every HTML file, the no-other-host and relative-link checks,
 # axe-core (WCAG 2.0/2.1 A+AA) on one page of every kind in light and dark mode, no
-# horizontal overflow at 375 and 1280 px, visible focus, and the schedule printed to PDF.
+# horizontal overflow at 375 and 1280 px, visible focus, and the schedule printed to PDF;
+# then print.mjs: print/ (the whole handbook) printed to PDF holds every item's title.
 # Screenshots go to SCREENSHOT_DIR (default .ci/screenshots/, gitignored).
 # Exits non-zero when any check fails; the summary at the end says which.
 set -euo pipefail
@@ -36,5 +37,10 @@ node "$here/check.mjs" "$site" --screenshots "${SCREENSHOT_DIR:-$repo/.ci/screen
 # PICTURES=0 skips them (selftest.sh, which breaks only what check.mjs checks).
 if [ "${PICTURES:-1}" != 0 ]; then
   node "$here/pictures.mjs" "$site" --screenshots "${SCREENSHOT_DIR:-$repo/.ci/screenshots}" || exec_status=$?
+fi
+# The whole handbook (print/) printed to PDF holds every published item's title.
+# PRINT_ALL=0 skips it (selftest.sh, likewise).
+if [ "${PRINT_ALL:-1}" != 0 ]; then
+  node "$here/print.mjs" "$site" --out "${SCREENSHOT_DIR:-$repo/.ci/screenshots}/print-all.pdf" || exec_status=$?
 fi
 exit "$exec_status"
