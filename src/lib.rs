@@ -13,11 +13,14 @@ pub mod calendar;
 pub mod content;
 pub mod diagnostics;
 pub mod export;
+pub mod formats;
 pub mod output;
 pub mod outputs;
 pub mod privacy;
+pub mod progress;
 pub mod render;
 pub mod resolve;
+pub mod scaffold;
 pub mod search;
 pub mod urls;
 
@@ -51,6 +54,9 @@ pub struct Options {
     /// Replaces an output folder that tebiki did not write (one without the
     /// [`output::MARKER`] file); the guard of sources, home and `/` still holds.
     pub force: bool,
+    /// Told how many pages are written, a few times a second (the command line sets it
+    /// when stderr is a terminal).
+    pub progress: Option<progress::Report>,
 }
 
 impl Options {
@@ -64,6 +70,7 @@ impl Options {
             today: None,
             drafts: false,
             force: false,
+            progress: None,
         }
     }
 }
@@ -221,6 +228,13 @@ pub fn check(options: &Options) -> Result<Report, Diagnostics> {
             .iter()
             .filter_map(content::item::missing_source),
     );
+    prepared.diagnostics.extend(
+        prepared
+            .content
+            .items
+            .iter()
+            .filter_map(scaffold::leftover_placeholder),
+    );
     let (counts, diagnostics) = run(options, prepared, None, &mut timer)?;
     Ok(Report {
         pages: counts.0,
@@ -322,7 +336,19 @@ fn run(
         _ => None,
     };
     let keep = output.is_some() && staging.is_none() && !diagnostics.has_errors();
-    let rendered = render_plan(&site, &tera, plan, scanner.as_ref(), staging.as_ref(), keep);
+    let rendered = render_plan(
+        &site,
+        &tera,
+        plan,
+        scanner.as_ref(),
+        staging.as_ref(),
+        keep,
+        if output.is_some() {
+            options.progress
+        } else {
+            None
+        },
+    );
     diagnostics.extend(fold_template_errors(rendered.diagnostics));
     timer.step("render and write pages");
     if let Some(scanner) = &scanner {
@@ -442,6 +468,13 @@ fn plan(
             job: Job::Page(Box::new(page)),
         });
     }
+    if render::print::wanted(site) {
+        plan.push(Planned {
+            path: outputs::page_path(render::print::URL),
+            origin: outputs::Origin::generated("the print document (every item on one page)"),
+            job: Job::Print,
+        });
+    }
     let theme_dir = content.site.theme.as_deref().unwrap_or("default");
     for (name, bytes) in &theme.assets {
         plan.push(Planned {
@@ -513,6 +546,8 @@ enum Job {
     Item(resolve::ItemRef),
     Page(Box<render::Page>),
     Ready(Data),
+    /// The print document: made after every item page, from their main parts.
+    Print,
 }
 
 /// One output file before rendering: where it goes and what makes it.
@@ -524,7 +559,7 @@ struct Planned {
 
 impl Planned {
     fn is_page(&self) -> bool {
-        matches!(self.job, Job::Item(_) | Job::Page(_))
+        matches!(self.job, Job::Item(_) | Job::Page(_) | Job::Print)
     }
 }
 
@@ -556,38 +591,86 @@ fn render_plan(
     scanner: Option<&privacy::Scanner>,
     staging: Option<&output::Staging>,
     keep: bool,
+    report: Option<progress::Report>,
 ) -> RenderResult {
     let shared = site.site_context();
+    let pages = plan.iter().filter(|p| p.is_page()).count();
+    let progress = report.map(|r| progress::Progress::start(r, pages));
+    // With a print document, each item's main part is kept for it as the page renders
+    // (render/print.rs), so no item renders twice.
+    let mains = std::sync::Mutex::new(std::collections::HashMap::new());
+    let prints = render::print::wanted(site);
     type Found = Option<(String, std::collections::BTreeSet<usize>)>;
     type One = (Option<OutputFile>, Option<Diagnostic>, Found);
-    let one = |planned: Planned| -> One {
+    let finish =
+        |planned: Planned, is_page: bool, data: Data, mut diagnostic: Option<Diagnostic>| -> One {
+            let found = scanner
+                .map(|s| s.scan(&planned.path, &data))
+                .filter(|rows| !rows.is_empty())
+                .map(|rows| (planned.path.clone(), rows));
+            if let (Some(staging), None) = (staging, &diagnostic) {
+                let written = match &data {
+                    Data::Bytes(bytes) => staging.write(&planned.path, bytes),
+                    Data::Copy(from) => staging.copy(from, &planned.path),
+                };
+                if let Err(e) = written {
+                    diagnostic = Some(io_diag(staging.target(), e));
+                }
+            }
+            if let (Some(p), true) = (&progress, is_page) {
+                p.tick();
+            }
+            let file = keep.then_some(OutputFile {
+                path: planned.path,
+                origin: planned.origin,
+                data,
+            });
+            (file, diagnostic, found)
+        };
+    let (print_job, plan): (Vec<Planned>, Vec<Planned>) =
+        plan.into_iter().partition(|p| matches!(p.job, Job::Print));
+    let render_one = |mut planned: Planned| -> One {
         let mut diagnostic = None;
-        let data = match planned.job {
+        let is_page = planned.is_page();
+        // The job is taken; what stays behind is only the path and origin.
+        let job = std::mem::replace(&mut planned.job, Job::Print);
+        let data = match job {
             Job::Ready(data) => data,
+            Job::Item(i) if prints => {
+                let page = export::item_page(site, i);
+                let partial = render::print::partial(page.template);
+                match render::render_page_and_main(tera, &shared, page, partial) {
+                    Ok((_, main, html)) => {
+                        if let Ok(mut m) = mains.lock() {
+                            m.insert(i, main);
+                        }
+                        Data::Bytes(html.into_bytes())
+                    }
+                    Err(d) => {
+                        diagnostic = Some(d);
+                        Data::Bytes(Vec::new())
+                    }
+                }
+            }
             Job::Item(i) => page_bytes(tera, &shared, export::item_page(site, i), &mut diagnostic),
             Job::Page(page) => page_bytes(tera, &shared, *page, &mut diagnostic),
+            Job::Print => Data::Bytes(Vec::new()),
         };
-        let found = scanner
-            .map(|s| s.scan(&planned.path, &data))
-            .filter(|rows| !rows.is_empty())
-            .map(|rows| (planned.path.clone(), rows));
-        if let (Some(staging), None) = (staging, &diagnostic) {
-            let written = match &data {
-                Data::Bytes(bytes) => staging.write(&planned.path, bytes),
-                Data::Copy(from) => staging.copy(from, &planned.path),
-            };
-            if let Err(e) = written {
-                diagnostic = Some(io_diag(staging.target(), e));
-            }
-        }
-        let file = keep.then_some(OutputFile {
-            path: planned.path,
-            origin: planned.origin,
-            data,
-        });
-        (file, diagnostic, found)
+        finish(planned, is_page, data, diagnostic)
     };
-    let results: Vec<One> = plan.into_par_iter().map(one).collect();
+    let mut results: Vec<One> = plan.into_par_iter().map(render_one).collect();
+    if let Some(planned) = print_job.into_iter().next() {
+        let mains = mains.into_inner().unwrap_or_default();
+        let (data, diagnostic) = match render::print::document(site, tera, &shared, mains) {
+            Some(Ok((_, html))) => (Data::Bytes(html.into_bytes()), None),
+            Some(Err(d)) => (Data::Bytes(Vec::new()), Some(d)),
+            None => (Data::Bytes(Vec::new()), None),
+        };
+        results.push(finish(planned, true, data, diagnostic));
+    }
+    if let Some(p) = &progress {
+        p.finish();
+    }
     let mut rendered = RenderResult {
         diagnostics: Vec::new(),
         names_found: Vec::new(),

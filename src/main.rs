@@ -7,10 +7,12 @@ use clap::{Parser, Subcommand, ValueEnum};
 // mimalloc halves the time glibc malloc spends there (docs/performance.md).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use tebiki::calendar::Date;
 use tebiki::diagnostics::Diagnostics;
+use tebiki::formats::Format;
 use tebiki::{BuildProfile, Options};
 
 #[derive(Parser)]
@@ -78,7 +80,61 @@ enum Command {
         /// Fails on warnings too.
         #[arg(long)]
         strict: bool,
+        /// How to print the problems: for people (to stderr), or for CI as JSON, a GitLab
+        /// Code Quality report or GitHub workflow commands (to stdout).
+        #[arg(long, value_enum, default_value = "human")]
+        format: FormatArg,
     },
+    /// Starts a new item: writes content/<kind>/<id>.md with every field, commented, as a
+    /// draft.
+    New {
+        /// What kind of item.
+        #[arg(value_enum)]
+        kind: KindArg,
+        /// The id, which is also the file name: lower-case ASCII words joined by `-`.
+        id: String,
+        /// The page title (otherwise a placeholder to replace).
+        #[arg(long)]
+        title: Option<String>,
+        /// The site's folder (holding content/).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum KindArg {
+    /// content/surveys/ (統計調査)
+    Survey,
+    /// content/laws/ (法律)
+    Law,
+    /// content/roadmap/ (工程表の項目)
+    Roadmap,
+    /// content/pages/ (解説などのページ)
+    Page,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FormatArg {
+    /// Readable text with the source line marked (the default).
+    Human,
+    /// A JSON list, one object per problem (docs/diagnostics.schema.json).
+    Json,
+    /// A GitLab Code Quality report (artifacts:reports:codequality).
+    Gitlab,
+    /// GitHub Actions workflow commands (::error file=...,line=...::message).
+    Github,
+}
+
+impl FormatArg {
+    fn format(self) -> Format {
+        match self {
+            FormatArg::Human => Format::Human,
+            FormatArg::Json => Format::Json,
+            FormatArg::Gitlab => Format::Gitlab,
+            FormatArg::Github => Format::Github,
+        }
+    }
 }
 
 fn parse_date(s: &str) -> Result<Date, String> {
@@ -125,6 +181,9 @@ fn main() -> ExitCode {
                 eprintln!("warning: cannot clean up on interruption: {e}");
             }
             let mut options = options(&common);
+            if std::io::stderr().is_terminal() {
+                options.progress = Some(show_progress);
+            }
             options.output = output;
             options.force = force;
             options.base_path = normalise_base_path(&base_path);
@@ -151,27 +210,110 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Check { common, strict } => match tebiki::check(&options(&common)) {
-            Ok(report) => {
-                print(&report.diagnostics);
-                print_timings(&common, &report);
-                if strict && !report.diagnostics.is_empty() {
-                    eprintln!("check --strict: warnings count as errors");
-                    ExitCode::FAILURE
-                } else {
-                    println!(
-                        "No errors ({} warnings) in {:.2} s",
-                        report.diagnostics.warning_count(),
-                        report.elapsed.as_secs_f64()
-                    );
-                    ExitCode::SUCCESS
-                }
-            }
-            Err(diagnostics) => {
-                print(&diagnostics);
+        Command::Check {
+            common,
+            strict,
+            format,
+        } => check(&common, strict, format.format()),
+        Command::New {
+            kind,
+            id,
+            title,
+            root,
+        } => new_item(&root, kind, &id, title.as_deref()),
+    }
+}
+
+fn new_item(root: &std::path::Path, kind: KindArg, id: &str, title: Option<&str>) -> ExitCode {
+    let kind = match kind {
+        KindArg::Survey => tebiki::content::Kind::Survey,
+        KindArg::Law => tebiki::content::Kind::Law,
+        KindArg::Roadmap => tebiki::content::Kind::Roadmap,
+        KindArg::Page => tebiki::content::Kind::Page,
+    };
+    match tebiki::scaffold::create(root, kind, id, title) {
+        Ok(created) => {
+            let shown = if root == std::path::Path::new(".") {
+                created.path.clone()
+            } else {
+                root.join(&created.path)
+            };
+            println!("Created {} (a draft: `draft: true`)", shown.display());
+            println!(
+                "Next: fill in the fields (each is explained in the file), set `draft: false`, then run `cargo run -- check`"
+            );
+            println!("Preview it with `cargo run -- build --drafts --output preview`");
+            ExitCode::SUCCESS
+        }
+        Err(d) => {
+            print(&single(d));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn single(d: tebiki::diagnostics::Diagnostic) -> Diagnostics {
+    let mut all = Diagnostics::default();
+    all.push(d);
+    all
+}
+
+/// `check`: the human report goes to stderr as before; a machine report goes alone to
+/// stdout (so it can be redirected into an artifact), its summary to stderr.
+fn check(common: &Common, strict: bool, format: Format) -> ExitCode {
+    let result = tebiki::check(&options(common));
+    let diagnostics = match &result {
+        Ok(report) => &report.diagnostics,
+        Err(diagnostics) => diagnostics,
+    };
+    if format == Format::Human {
+        print(diagnostics);
+    } else {
+        print!(
+            "{}",
+            tebiki::formats::render(format, diagnostics, &common.root)
+        );
+    }
+    match result {
+        Ok(report) => {
+            print_timings(common, &report);
+            if strict && !report.diagnostics.is_empty() {
+                eprintln!("check --strict: warnings count as errors");
                 ExitCode::FAILURE
+            } else {
+                let summary = format!(
+                    "No errors ({} warnings) in {:.2} s",
+                    report.diagnostics.warning_count(),
+                    report.elapsed.as_secs_f64()
+                );
+                if format == Format::Human {
+                    println!("{summary}");
+                } else {
+                    eprintln!("{summary}");
+                }
+                ExitCode::SUCCESS
             }
-        },
+        }
+        Err(diagnostics) => {
+            if format != Format::Human {
+                eprintln!(
+                    "{} error(s), {} warning(s)",
+                    diagnostics.error_count(),
+                    diagnostics.warning_count()
+                );
+            }
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// One line of progress on the terminal, rewritten in place; cleared at the end so the
+/// summary that follows stands alone.
+fn show_progress(done: usize, total: usize) {
+    if done >= total {
+        eprint!("\r\x1b[2K");
+    } else {
+        eprint!("\rWriting pages: {done} of {total}");
     }
 }
 

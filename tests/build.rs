@@ -27,13 +27,14 @@ fn build_writes_a_page_for_every_item_list_tag_schedule_and_contacts() {
         "search/index.html",
         "search.js",
         "search/data/m.js",
+        "print/index.html",
         "style.css",
         "syntax.css",
         "images/route.png",
     ] {
         assert!(site.output().join(page).is_file(), "{page} missing");
     }
-    assert_eq!(report.pages, 17);
+    assert_eq!(report.pages, 18);
     assert!(
         report.diagnostics.is_empty(),
         "{}",

@@ -26,7 +26,7 @@ fn build_exits_zero_and_prints_a_summary() {
     let out = tebiki(&site, &["build"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
-    assert!(stdout.starts_with("Built 17 pages and copied "), "{stdout}");
+    assert!(stdout.starts_with("Built 18 pages and copied "), "{stdout}");
     assert!(site.root().join("public/index.html").is_file());
 }
 

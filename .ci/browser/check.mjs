@@ -296,6 +296,7 @@ function pickPages() {
     ["contacts", "contacts/"],
     ["tags", "tags/"],
     ["tag", largestIn("tags")],
+    ["print", "print/"],
   ];
   const pages = [];
   for (const [kind, url] of want) {
@@ -472,7 +473,8 @@ async function checkInBrowser(pages, origin, siteUrl) {
             window.scrollTo(0, 0);
           });
           const file = path.join(screenshotDir, `${p.kind}-${width}${scheme === "dark" ? "-dark" : ""}.png`);
-          await page.screenshot({ path: file, fullPage: true });
+          // print/ is the whole handbook, hundreds of screens tall: its first screen only.
+          await page.screenshot({ path: file, fullPage: p.kind !== "print" });
           shots.push(file);
         }
       }

@@ -9,7 +9,8 @@
 # the Nu Html Checker over every HTML file, the no-other-host and relative-link checks,
 # axe-core (WCAG 2.0/2.1 A+AA) on one page of every kind in light and dark mode, no
 # horizontal overflow at 375 and 1280 px, visible focus, and the schedule printed to PDF;
-# then search.mjs: every search result set equal to brute force over 200+ queries.
+# then search.mjs: every search result set equal to brute force over 200+ queries;
+# then print.mjs: print/ (the whole handbook) printed to PDF holds every item's title.
 # Screenshots go to SCREENSHOT_DIR (default .ci/screenshots/, gitignored).
 # Exits non-zero when any check fails; the summary at the end says which.
 set -euo pipefail
@@ -42,5 +43,10 @@ fi
 # SEARCH_CHECK=0 skips it (selftest.sh does, except for its own search case).
 if [ "${SEARCH_CHECK:-1}" != 0 ]; then
   node "$here/search.mjs" "$site" || exec_status=$?
+fi
+# The whole handbook (print/) printed to PDF holds every published item's title.
+# PRINT_ALL=0 skips it (selftest.sh, likewise).
+if [ "${PRINT_ALL:-1}" != 0 ]; then
+  node "$here/print.mjs" "$site" --out "${SCREENSHOT_DIR:-$repo/.ci/screenshots}/print-all.pdf" || exec_status=$?
 fi
 exit "$exec_status"

@@ -87,8 +87,11 @@ function walk(dir, out = []) {
   }
   return out;
 }
+// print/ repeats every item's main part (and so its data-search marks) on one page for
+// printing; it is not a page of its own for search, and the index leaves it out.
+const printDocument = path.join(siteDir, "print", "index.html");
 const pageFiles = walk(siteDir)
-  .filter((f) => fs.readFileSync(f, "utf8").includes("data-search"))
+  .filter((f) => f !== printDocument && fs.readFileSync(f, "utf8").includes("data-search"))
   .sort();
 const urlOf = (f) => path.relative(siteDir, path.dirname(f)).split(path.sep).join("/") + "/";
 

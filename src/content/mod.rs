@@ -69,7 +69,7 @@ pub fn is_valid_id(id: &str) -> bool {
 }
 
 /// What an invalid id should probably have been.
-fn suggest_id(id: &str) -> String {
+pub fn suggest_id(id: &str) -> String {
     let mut out = String::new();
     for c in id.chars() {
         let c = c.to_ascii_lowercase();

@@ -14,6 +14,9 @@ pub fn sitemap(site: &SitePages) -> Option<String> {
     for page in site.pages() {
         pages.insert(page.url, None);
     }
+    if crate::render::print::wanted(site) {
+        pages.insert(crate::render::print::URL.to_string(), None);
+    }
     for i in published_sorted(site) {
         let item = &content.items[i];
         pages.insert(

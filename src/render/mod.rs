@@ -4,6 +4,7 @@
 pub mod highlight;
 pub mod markdown;
 pub mod pictures;
+pub mod print;
 pub mod sanitize;
 pub mod schedule;
 pub mod theme;
@@ -164,6 +165,7 @@ impl<'a> SitePages<'a> {
                 "base_path": self.options.base_path,
                 "main_phone": self.content().contacts.main_phone,
                 "main_phone_label": self.content().contacts.main_phone_label,
+                "print": print::wanted(self),
             }),
         );
         ctx.insert("nav", &NAV);
@@ -256,7 +258,7 @@ impl<'a> SitePages<'a> {
         refs
     }
 
-    fn home(&self) -> Page {
+    pub(crate) fn home(&self) -> Page {
         let mut vars = tera::Context::new();
         vars.insert("intro", &self.home.map(|r| r.html.as_str()).unwrap_or(""));
         let sections: Vec<serde_json::Value> = Kind::ALL
@@ -296,23 +298,26 @@ impl<'a> SitePages<'a> {
         }
     }
 
-    fn list(&self, kind: Kind) -> Page {
+    /// The published items of `kind` in reading order, grouped as the kind's list page
+    /// groups them (surveys by category, roadmap items by program): (anchor id, group
+    /// title, items, the roadmap program when grouped by one). Groups may be empty.
+    #[allow(clippy::type_complexity)]
+    pub(crate) fn groups(
+        &self,
+        kind: Kind,
+    ) -> Vec<(String, String, Vec<ItemRef>, Option<&'a str>)> {
         let content = self.content();
         let refs = self.published_of(kind);
-        let mut groups: Vec<(String, String, Vec<LinkView>)> = Vec::new();
-        // The free page about a program as a whole, shown under its heading.
-        let mut pages: BTreeMap<String, LinkView> = BTreeMap::new();
-        // A roadmap program's timeline and the table that says the same, by group id.
-        let mut extras: BTreeMap<String, serde_json::Value> = BTreeMap::new();
+        let mut groups = Vec::new();
         match kind {
             Kind::Survey => {
                 for cat in Category::ALL {
                     let items = refs
                         .iter()
-                        .filter(|&&i| matches!(content.items[i].details, Details::Survey { category, .. } if category == cat))
-                        .map(|&i| self.views.link(i))
+                        .copied()
+                        .filter(|&i| matches!(content.items[i].details, Details::Survey { category, .. } if category == cat))
                         .collect();
-                    groups.push((cat.key().into(), cat.label().into(), items));
+                    groups.push((cat.key().into(), cat.label().into(), items, None));
                 }
             }
             Kind::Roadmap => {
@@ -341,27 +346,36 @@ impl<'a> SitePages<'a> {
                         ),
                         _ => (true, None, String::new()),
                     });
-                    if let Some(&page) = self.views.graph.program_pages.get(program) {
-                        pages.insert(urls::slug_segment(program), self.views.link(page));
-                    }
-                    extras.insert(
-                        urls::slug_segment(program),
-                        self.program_timeline(program, &items),
-                    );
                     groups.push((
                         urls::slug_segment(program),
                         self.views.program_title(program),
-                        items.into_iter().map(|i| self.views.link(i)).collect(),
+                        items,
+                        Some(program),
                     ));
                 }
             }
             Kind::Law | Kind::Page => {
-                groups.push((
-                    String::new(),
-                    String::new(),
-                    refs.iter().map(|&i| self.views.link(i)).collect(),
-                ));
+                groups.push((String::new(), String::new(), refs, None));
             }
+        }
+        groups
+    }
+
+    fn list(&self, kind: Kind) -> Page {
+        // The free page about a program as a whole, shown under its heading.
+        let mut pages: BTreeMap<String, LinkView> = BTreeMap::new();
+        // A roadmap program's timeline and the table that says the same, by group id.
+        let mut extras: BTreeMap<String, serde_json::Value> = BTreeMap::new();
+        let mut groups: Vec<(String, String, Vec<LinkView>)> = Vec::new();
+        for (id, title, items, program) in self.groups(kind) {
+            if let Some(program) = program {
+                if let Some(&page) = self.views.graph.program_pages.get(program) {
+                    pages.insert(id.clone(), self.views.link(page));
+                }
+                extras.insert(id.clone(), self.program_timeline(program, &items));
+            }
+            let links = items.into_iter().map(|i| self.views.link(i)).collect();
+            groups.push((id, title, links));
         }
         let groups: Vec<serde_json::Value> = groups
             .into_iter()
@@ -449,7 +463,7 @@ impl<'a> SitePages<'a> {
         }
     }
 
-    fn schedule(&self, s: usize, as_index: bool) -> Page {
+    pub(crate) fn schedule(&self, s: usize, as_index: bool) -> Page {
         let schedule = &self.content().schedules[s];
         let table = schedule::table(&self.views, s);
         let mut vars = tera::Context::new();
@@ -485,7 +499,7 @@ impl<'a> SitePages<'a> {
         }
     }
 
-    fn contacts(&self) -> Page {
+    pub(crate) fn contacts(&self) -> Page {
         let rows = &self.content().contacts.rows;
         let mut offices: Vec<(String, Vec<views::ContactView>)> = Vec::new();
         for c in 0..rows.len() {
@@ -571,6 +585,41 @@ pub fn render_page(
     shared: &tera::Context,
     page: Page,
 ) -> Result<(String, String), Diagnostic> {
+    let url = page.url.clone();
+    let template = page.template;
+    render_page_vars(tera, shared, page, template).map(|html| (url, html))
+}
+
+/// Renders `page`'s variables through `template`, which may be the page's own template
+/// or one of its partials (the print document renders the partials).
+pub(crate) fn render_page_vars(
+    tera: &tera::Tera,
+    shared: &tera::Context,
+    page: Page,
+    template: &str,
+) -> Result<String, Diagnostic> {
+    let (url, ctx) = page_context(shared, page);
+    render_with(tera, template, &ctx, &url)
+}
+
+/// Renders an item page whose main part the print document needs too: the main part
+/// once, through `partial`, then the page around it (its template prints `main_html`).
+/// Returns (url, main part, page).
+pub(crate) fn render_page_and_main(
+    tera: &tera::Tera,
+    shared: &tera::Context,
+    page: Page,
+    partial: &str,
+) -> Result<(String, String, String), Diagnostic> {
+    let template = page.template;
+    let (url, mut ctx) = page_context(shared, page);
+    let main = render_with(tera, partial, &ctx, &url)?;
+    ctx.insert("main_html", &main);
+    let html = render_with(tera, template, &ctx, &url)?;
+    Ok((url, main, html))
+}
+
+fn page_context(shared: &tera::Context, page: Page) -> (String, tera::Context) {
     let mut ctx = shared.clone();
     ctx.extend(page.vars);
     ctx.insert("root", &urls::root_prefix(&page.url));
@@ -583,13 +632,21 @@ pub fn render_page(
         .map(|(t, u)| serde_json::json!({"title": t, "url": u}))
         .collect();
     ctx.insert("breadcrumbs", &crumbs);
-    match tera.render(page.template, &ctx) {
-        Ok(html) => Ok((page.url, html)),
-        Err(e) => Err(Diagnostic::error(
+    (page.url, ctx)
+}
+
+fn render_with(
+    tera: &tera::Tera,
+    template: &str,
+    ctx: &tera::Context,
+    url: &str,
+) -> Result<String, Diagnostic> {
+    tera.render(template, ctx).map_err(|e| {
+        Diagnostic::error(
             "E031",
-            format!("themes/…/templates/{}", page.template),
-            format!("rendering the page `/{}` failed: {}", page.url, error_chain(&e)),
+            format!("themes/…/templates/{template}"),
+            format!("rendering the page `/{url}` failed: {}", error_chain(&e)),
         )
-        .with_hint("the template uses a variable the page does not have, or has a logic error; see themes/default/README.md for the variables")),
-    }
+        .with_hint("the template uses a variable the page does not have, or has a logic error; see themes/default/README.md for the variables")
+    })
 }
