@@ -1,7 +1,7 @@
 //! tebiki: the static site generator of the statistics and information-policy handbook.
 //!
 //! The pipeline, one stage per module, data flowing one way:
-//! [`content`] (load) → [`render::markdown`] (bodies) → [`resolve`] (site graph) →
+//! [`content`] (load, Markdown bodies included) → [`resolve`] (site graph) →
 //! [`render`] (pages through templates, into memory) → [`outputs`] and [`privacy`]
 //! (checks of the whole output) → [`output`] (staging folder, atomic swap).
 
@@ -14,6 +14,7 @@ pub mod content;
 pub mod diagnostics;
 pub mod export;
 pub mod formats;
+pub mod html;
 pub mod output;
 pub mod outputs;
 pub mod privacy;
@@ -25,11 +26,11 @@ pub mod search;
 pub mod urls;
 
 use calendar::Date;
+use content::body::{markdown, Body, BodySource};
 use content::Content;
 use diagnostics::{Diagnostic, Diagnostics};
 use outputs::{Data, OutputFile};
 use rayon::prelude::*;
-use render::markdown::{self, BodySource, Rendered};
 use render::views::{Profile, Views};
 use render::RenderOptions;
 use std::path::{Path, PathBuf};
@@ -115,16 +116,16 @@ impl Timer {
 /// A site loaded, rendered to bodies and resolved: everything `check` validates.
 struct Prepared {
     content: Content,
-    bodies: Vec<Rendered>,
-    home: Option<Rendered>,
+    bodies: Vec<Body>,
+    home: Option<Body>,
     graph: resolve::Graph,
     tera: Option<tera::Tera>,
     theme: render::theme::Theme,
     diagnostics: Diagnostics,
 }
 
-fn render_bodies(content: &Content) -> (Vec<Rendered>, Option<Rendered>, Vec<Diagnostic>) {
-    let results: Vec<(Rendered, Vec<Diagnostic>)> = content
+fn render_bodies(content: &Content) -> (Vec<Body>, Option<Body>, Vec<Diagnostic>) {
+    let results: Vec<(Body, Vec<Diagnostic>)> = content
         .items
         .par_iter()
         .map(|item| {
@@ -162,7 +163,7 @@ fn analyse(
     content: &Content,
     diagnostics: &mut Diagnostics,
     timer: &mut Timer,
-) -> (Vec<Rendered>, Option<Rendered>, resolve::Graph) {
+) -> (Vec<Body>, Option<Body>, resolve::Graph) {
     let (bodies, home, body_diags) = render_bodies(content);
     diagnostics.extend(body_diags);
     timer.step("render Markdown");
@@ -182,7 +183,7 @@ pub fn check_files(files: Vec<(PathBuf, Vec<u8>)>) -> Diagnostics {
 }
 
 fn prepare(options: &Options, timer: &mut Timer) -> Prepared {
-    render::highlight::warm_up();
+    content::body::highlight::warm_up();
     let (mut content, mut diagnostics) = content::load(&options.root.join("content"));
     if options.drafts {
         content.publish_drafts();
@@ -488,7 +489,9 @@ fn plan(
     plan.push(Planned {
         path: "syntax.css".into(),
         origin: outputs::Origin::generated("the highlighting stylesheet"),
-        job: Job::Ready(Data::Bytes(render::highlight::stylesheet().into_bytes())),
+        job: Job::Ready(Data::Bytes(
+            content::body::highlight::stylesheet().into_bytes(),
+        )),
     });
     for asset in &content.assets {
         let rel = asset.to_string_lossy().replace('\\', "/");

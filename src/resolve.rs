@@ -2,9 +2,9 @@
 //! contacts, schedule events, tags, backlinks) and reports every reference that does not
 //! hold. Rendering only reads the graph.
 
+use crate::content::body::{Body, LinkTarget};
 use crate::content::{Content, Details, Item, Kind, Spanned};
 use crate::diagnostics::{closest, Diagnostic, Diagnostics};
-use crate::render::markdown::{LinkTarget, Rendered};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
@@ -175,7 +175,7 @@ impl Resolver<'_> {
 }
 
 /// Builds the graph. `bodies[i]` is the rendered body of `content.items[i]`.
-pub fn resolve(content: &Content, bodies: &[Rendered]) -> (Graph, Diagnostics) {
+pub fn resolve(content: &Content, bodies: &[Body]) -> (Graph, Diagnostics) {
     let mut r = Resolver {
         content,
         by_id: HashMap::new(),
@@ -546,7 +546,7 @@ fn data_diag(
     d
 }
 
-fn anchor_hint(anchor: &str, body: &Rendered) -> Option<String> {
+fn anchor_hint(anchor: &str, body: &Body) -> Option<String> {
     match closest(anchor, body.headings.iter().map(|h| h.id.as_str())) {
         Some(near) => Some(format!("did you mean `#{near}`?")),
         None if body.headings.is_empty() => Some("the page has no headings".into()),

@@ -18,10 +18,10 @@ use common::Site;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::{Duration, Instant};
+use tebiki::content::body::highlight;
+use tebiki::content::body::{markdown, BodySource};
 use tebiki::content::source::LineIndex;
 use tebiki::diagnostics::Diagnostics;
-use tebiki::render::highlight;
-use tebiki::render::markdown::{self, BodySource};
 
 /// Far above any case's need in a debug build; only turns a hang into a failure.
 const LIMIT: Duration = Duration::from_secs(30);

@@ -1,6 +1,7 @@
 //! Stage 1, loading: walks `content/`, decodes every file and reads it into typed values
 //! (items, site settings, contacts, schedules). Nothing here knows about other files.
 
+pub mod body;
 pub mod data;
 pub mod item;
 pub mod source;

@@ -1,22 +1,20 @@
 //! Stage 3, rendering: Markdown bodies, then every page of the site through the Tera
 //! templates of the theme. Pages render independently, in parallel.
 
-pub mod highlight;
-pub mod markdown;
 pub mod pictures;
 pub mod print;
-pub mod sanitize;
 pub mod schedule;
 pub mod theme;
 pub mod views;
 
 use crate::calendar::Date;
+use crate::content::body::Body;
 use crate::content::{Category, Content, Details, Kind};
 use crate::diagnostics::Diagnostic;
+use crate::html::escape_html;
 use crate::outputs::Origin;
 use crate::resolve::{Graph, ItemRef};
 use crate::urls;
-use markdown::Rendered;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use views::{LinkView, Profile, Views};
@@ -106,23 +104,6 @@ pub fn compile(theme: &theme::Theme) -> Result<tera::Tera, Diagnostic> {
     Ok(tera)
 }
 
-/// Escapes what HTML needs escaped and nothing more: Tera's default also escapes `/`,
-/// which bloats every URL of every page.
-pub fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
 /// Tera nests the useful part of its errors; show the whole chain on one line.
 pub fn error_chain(err: &dyn std::error::Error) -> String {
     let mut text = err.to_string();
@@ -139,7 +120,7 @@ pub fn error_chain(err: &dyn std::error::Error) -> String {
 pub struct SitePages<'a> {
     pub views: Views<'a>,
     pub options: &'a RenderOptions,
-    pub home: Option<&'a Rendered>,
+    pub home: Option<&'a Body>,
 }
 
 impl<'a> SitePages<'a> {

@@ -2,8 +2,8 @@
 //! lists every field). URLs in views are root-relative; templates prefix `root`.
 
 use crate::calendar::{Date, When};
+use crate::content::body::Body;
 use crate::content::{Contact, Content, Details, Event, Item, Kind, Milestone, Route};
-use crate::render::markdown::Rendered;
 use crate::render::pictures;
 use crate::resolve::{EventRef, Graph, ItemRef};
 use crate::urls;
@@ -164,7 +164,7 @@ pub struct ItemView {
 pub struct Views<'a> {
     pub content: &'a Content,
     pub graph: &'a Graph,
-    pub bodies: &'a [Rendered],
+    pub bodies: &'a [Body],
     pub profile: Profile,
     /// The day the build counts from (`--today`): the line on timelines.
     pub today: Date,

@@ -3,9 +3,10 @@
 //! `.md` sources rewritten to page URLs. Whether a link's target exists is checked later
 //! (resolve), from the links recorded here, so each body is parsed exactly once.
 
-use super::{escape_html, highlight, sanitize};
+use super::{highlight, sanitize};
 use crate::content::source::nfc;
 use crate::diagnostics::Diagnostic;
+use crate::html::escape_html;
 use crate::urls;
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use std::collections::{HashMap, HashSet};
@@ -36,7 +37,7 @@ pub struct BodyLink {
 }
 
 #[derive(Debug, Clone, Default)]
-pub struct Rendered {
+pub struct Body {
     pub html: String,
     pub headings: Vec<Heading>,
     pub links: Vec<BodyLink>,
@@ -191,7 +192,7 @@ impl Renderer<'_> {
 }
 
 /// Renders one Markdown body.
-pub fn render(src: &BodySource) -> (Rendered, Vec<Diagnostic>) {
+pub fn render(src: &BodySource) -> (Body, Vec<Diagnostic>) {
     let body = &src.text[src.body_start..];
     let mut r = Renderer {
         src,
@@ -412,7 +413,7 @@ pub fn render(src: &BodySource) -> (Rendered, Vec<Diagnostic>) {
             .replace(" style=\"text-align: center\"", " class=\"align-center\"")
             .replace(" style=\"text-align: right\"", " class=\"align-right\"");
     }
-    let rendered = Rendered {
+    let rendered = Body {
         html,
         headings,
         links: r.links,
@@ -489,7 +490,7 @@ mod tests {
     use super::*;
     use crate::content::source::LineIndex;
 
-    fn render_at(path: &str, body: &str) -> (Rendered, Vec<Diagnostic>) {
+    fn render_at(path: &str, body: &str) -> (Body, Vec<Diagnostic>) {
         let lines = LineIndex::new(body);
         let src = BodySource {
             path: Path::new(path),
