@@ -503,3 +503,120 @@ fn milestone_basis_outside_stated_or_read_is_an_error_suggesting_the_closest() {
         d.render()
     );
 }
+
+/// The line and column of the first diagnostic with `code`, after `change`.
+fn position_after(change: impl FnOnce(&Site), code: &str) -> (usize, usize) {
+    let (_, diags) = check_after(change);
+    let d = find(&diags, code);
+    (d.location.line, d.location.column)
+}
+
+#[test]
+fn an_unknown_id_in_a_flow_list_points_at_that_entry() {
+    // `kikak` is the start of `kikaku`: the entry is found by its place, not its text.
+    let at = position_after(
+        |s| {
+            edit(
+                s,
+                "surveys/chosa-a.md",
+                "contacts: [kikaku]",
+                "contacts: [kikaku, kikak]",
+            )
+        },
+        "E017",
+    );
+    assert_eq!(at, (14, 20));
+}
+
+#[test]
+fn an_unknown_id_in_a_flow_list_over_several_lines_points_at_that_entry() {
+    let at = position_after(
+        |s| {
+            edit(
+                s,
+                "surveys/chosa-a.md",
+                "contacts: [kikaku]",
+                "contacts: [\n    \"kikaku\", # 企画\n    'kikak' ]",
+            )
+        },
+        "E017",
+    );
+    assert_eq!(at, (16, 6));
+}
+
+#[test]
+fn an_unknown_id_in_a_block_list_points_at_that_entry() {
+    let at = position_after(
+        |s| {
+            edit(
+                s,
+                "surveys/chosa-a.md",
+                "contacts: [kikaku]",
+                "contacts:\n  - kikaku\n  - kikak",
+            )
+        },
+        "E017",
+    );
+    assert_eq!(at, (16, 5));
+}
+
+#[test]
+fn a_value_outside_the_set_points_at_the_entry_in_flow_and_block_lists() {
+    let flow = position_after(
+        |s| {
+            edit(
+                s,
+                "surveys/chosa-a.md",
+                "methods: [online, mail]",
+                "methods: [online, mai]",
+            )
+        },
+        "E009",
+    );
+    assert_eq!(flow, (6, 19));
+    let block = position_after(
+        |s| {
+            edit(
+                s,
+                "surveys/chosa-a.md",
+                "methods: [online, mail]",
+                "methods:\n  - online\n  -   mai # 郵送",
+            )
+        },
+        "E009",
+    );
+    assert_eq!(block, (8, 7));
+}
+
+#[test]
+fn a_quoted_scalar_value_is_pointed_at_inside_its_quotes() {
+    let at = position_after(
+        |s| {
+            edit(
+                s,
+                "surveys/chosa-a.md",
+                "category: health",
+                "category:   \"helth\"",
+            )
+        },
+        "E009",
+    );
+    assert_eq!(at, (4, 14));
+}
+
+#[test]
+fn an_unknown_track_in_a_list_of_events_points_at_that_entry() {
+    // An entry of the second event of a list of mappings, on the event's own line.
+    let at = position_after(
+        |s| {
+            edit(
+                s,
+                "schedule/2022.yaml",
+                "track: [health, labour]",
+                "track: [health, labou]",
+            )
+        },
+        "E017",
+    );
+    assert_eq!(at, (15, 21));
+}

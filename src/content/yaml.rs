@@ -1,6 +1,9 @@
 //! Typed reading of YAML mappings, field by field, so each wrong field yields its own
-//! diagnostic with its line. serde_yaml's values carry no positions, so the lines are
-//! found again in the text, block by block (editors write block-style YAML).
+//! diagnostic with its line and column. serde_yaml's values carry no positions, so they
+//! are found again in the text: keys by their indentation, and the scalars of a field's
+//! value by reading its shape (a scalar on the key's line, a flow list `[a, b]`, which may
+//! span lines, or a block list of `- a` lines), so each entry is pointed at exactly,
+//! not by searching for its text (`kikak` is not found inside `kikaku`).
 
 use crate::diagnostics::{closest, Diagnostic};
 use serde_yaml::{Mapping, Value};
@@ -257,22 +260,60 @@ impl<'a> Fields<'a> {
     /// Line (1-based in file) and column of a key of this mapping: the key must sit at
     /// the mapping's own indentation, so a same-named key deeper down is not taken.
     pub fn key_pos(&self, key: &str) -> (usize, usize) {
-        let key_column = self.key_column();
-        for i in self.block.from..self.block.to.min(self.lines.len()) {
-            let line = self.lines[i];
-            let Some(rest) = line.get(key_column..) else {
-                continue;
-            };
-            let prefix_ok = line[..key_column].chars().all(|c| c == ' ' || c == '-');
-            if prefix_ok && rest.starts_with(key) && rest[key.len()..].trim_start().starts_with(':')
-            {
-                return (
-                    i + self.src.first_line,
-                    line[..key_column].chars().count() + 1,
-                );
-            }
+        match self.find_key(key) {
+            Some((i, byte)) => (
+                i + self.src.first_line,
+                self.lines[i][..byte].chars().count() + 1,
+            ),
+            None => (self.block.from + self.src.first_line, 1),
         }
-        (self.block.from + self.src.first_line, 1)
+    }
+
+    /// Index of the line holding `key` and the byte column the key starts at.
+    fn find_key(&self, key: &str) -> Option<(usize, usize)> {
+        let key_column = self.key_column();
+        (self.block.from..self.block.to.min(self.lines.len())).find_map(|i| {
+            let line = self.lines[i];
+            let rest = line.get(key_column..)?;
+            let prefix_ok = line[..key_column].chars().all(|c| c == ' ' || c == '-');
+            (prefix_ok && rest.starts_with(key) && rest[key.len()..].trim_start().starts_with(':'))
+                .then_some((i, key_column))
+        })
+    }
+
+    /// The scalars of the value of `key`, in order, where they are written: one for a
+    /// scalar on the key's line, one per entry of a flow or block list. Empty when the
+    /// key is not found or its value is a mapping.
+    fn value_scalars(&self, key: &str) -> Vec<Scalar<'a>> {
+        let Some((i, byte)) = self.find_key(key) else {
+            return Vec::new();
+        };
+        let lines: &[&'a str] = &self.lines[..self.block.to.min(self.lines.len())];
+        let line = lines[i];
+        let Some(colon) = line[byte + key.len()..].find(':') else {
+            return Vec::new();
+        };
+        let after = byte + key.len() + colon + 1;
+        let rest = &line[after..];
+        let start = after + (rest.len() - rest.trim_start_matches([' ', '\t']).len());
+        match line[start..].chars().next() {
+            None | Some('#') => block_list(lines, i, byte),
+            Some('[') => flow_list(lines, i, start + 1),
+            Some('{') => Vec::new(),
+            Some(_) => scalar_at(line, start, &[])
+                .map(|s| Scalar { line: i, ..s })
+                .into_iter()
+                .collect(),
+        }
+    }
+
+    /// Line (1-based in file) and column of the scalar written at `scalar`.
+    fn scalar_pos(&self, scalar: &Scalar) -> (usize, usize) {
+        let text = self.lines[scalar.line];
+        (
+            scalar.line + self.src.first_line,
+            text[..scalar.byte].chars().count() + 1,
+        )
     }
 
     /// Byte column at which the keys of this mapping start.
@@ -285,7 +326,16 @@ impl<'a> Fields<'a> {
 
     /// Line and column of `needle` inside the value of `key`, searching after the line
     /// `after` (1-based in file) so repeated list entries get their own lines.
+    /// A scalar written exactly as `needle` is taken first; the text search remains for
+    /// values inside nested mappings.
     pub fn value_pos(&self, key: &str, needle: &str, after: usize) -> (usize, usize) {
+        if let Some(scalar) = self
+            .value_scalars(key)
+            .iter()
+            .find(|s| s.line + self.src.first_line >= after && s.text == needle)
+        {
+            return self.scalar_pos(scalar);
+        }
         let (key_line, key_col) = self.key_pos(key);
         let start = key_line.max(after) - self.src.first_line;
         for i in start..self.block.to.min(self.lines.len()) {
@@ -487,9 +537,13 @@ impl<'a> Fields<'a> {
                 return Vec::new();
             }
         };
+        // The n-th entry is the n-th scalar written, when the shapes agree: two entries
+        // with the same text, or one that is the start of another, keep their own places.
+        let scalars = self.value_scalars(key);
+        let by_index = scalars.len() == values.len();
         let mut out = Vec::new();
         let mut after = 0;
-        for value in values {
+        for (n, value) in values.into_iter().enumerate() {
             let text = match value {
                 Value::String(s) => s,
                 Value::Number(n) => n.to_string(),
@@ -502,7 +556,10 @@ impl<'a> Fields<'a> {
                     continue;
                 }
             };
-            let (line, column) = self.value_pos(key, text.trim(), after);
+            let (line, column) = match scalars.get(n) {
+                Some(scalar) if by_index => self.scalar_pos(scalar),
+                _ => self.value_pos(key, text.trim(), after),
+            };
             after = line + 1;
             out.push(Spanned {
                 value: text,
@@ -521,13 +578,13 @@ impl<'a> Fields<'a> {
         required: Option<&str>,
     ) -> Option<T> {
         let text = self.string(key, required)?;
-        self.pick(key, &text, allowed, 0)
+        self.pick(key, &text, allowed, None)
     }
 
     pub fn choice_list<T: Copy>(&mut self, key: &str, allowed: &[(&str, T)]) -> Vec<T> {
         self.string_list(key)
             .into_iter()
-            .filter_map(|s| self.pick(key, &s.value, allowed, s.line))
+            .filter_map(|s| self.pick(key, &s.value, allowed, Some((s.line, s.column))))
             .collect()
     }
 
@@ -536,7 +593,7 @@ impl<'a> Fields<'a> {
         key: &str,
         text: &str,
         allowed: &[(&str, T)],
-        after: usize,
+        at: Option<(usize, usize)>,
     ) -> Option<T> {
         if let Some((_, v)) = allowed.iter().find(|(name, _)| *name == text.trim()) {
             return Some(*v);
@@ -546,14 +603,15 @@ impl<'a> Fields<'a> {
             Some(near) => format!("did you mean `{near}`? allowed: {}", names.join(", ")),
             None => format!("allowed values: {}", names.join(", ")),
         };
-        self.error_at_value(
-            "E009",
-            key,
-            text.trim(),
-            after.saturating_sub(1),
-            format!("`{}` is not an allowed value of `{key}`", text.trim()),
-            Some(hint),
-        );
+        let message = format!("`{}` is not an allowed value of `{key}`", text.trim());
+        match at {
+            Some((line, column)) => {
+                let d = Diagnostic::error("E009", self.src.path, message).with_hint(hint);
+                let d = self.point(d, line, column, text.trim().chars().count());
+                self.diagnostics.push(d);
+            }
+            None => self.error_at_value("E009", key, text.trim(), 0, message, Some(hint)),
+        }
         None
     }
 
@@ -613,6 +671,141 @@ impl<'a> Fields<'a> {
     }
 }
 
+/// One scalar of a value as written: index of its line among the text's lines, byte
+/// column of its first character (inside quotes, if quoted), and its text as written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Scalar<'a> {
+    line: usize,
+    byte: usize,
+    text: &'a str,
+}
+
+/// The scalar starting at byte `start` of `line`; `stops` are the characters that end a
+/// plain scalar besides a comment (`,`, `]`, `}` inside a flow collection).
+fn scalar_at<'a>(line: &'a str, start: usize, stops: &[char]) -> Option<Scalar<'a>> {
+    let rest = line.get(start..)?;
+    let quote = rest.chars().next()?;
+    if quote == '"' || quote == '\'' {
+        let body = &rest[1..];
+        let mut end = body.len();
+        let mut chars = body.char_indices();
+        while let Some((k, c)) = chars.next() {
+            if quote == '"' && c == '\\' {
+                chars.next();
+            } else if c == quote {
+                end = k;
+                break;
+            }
+        }
+        return Some(Scalar {
+            line: 0,
+            byte: start + 1,
+            text: &body[..end],
+        });
+    }
+    let mut end = rest.len();
+    let mut previous = ' ';
+    for (k, c) in rest.char_indices() {
+        if stops.contains(&c) || (c == '#' && (previous == ' ' || previous == '\t')) {
+            end = k;
+            break;
+        }
+        previous = c;
+    }
+    let text = rest[..end].trim_end();
+    (!text.is_empty()).then_some(Scalar {
+        line: 0,
+        byte: start,
+        text,
+    })
+}
+
+/// The entries of a block list under the key on line `key_line`: the `- ` lines at the
+/// first entry's indentation, until a line less indented than the entries.
+fn block_list<'a>(lines: &[&'a str], key_line: usize, key_indent: usize) -> Vec<Scalar<'a>> {
+    let mut out = Vec::new();
+    let mut entry_indent = None;
+    for (i, line) in lines.iter().enumerate().skip(key_line + 1) {
+        let trimmed = line.trim_start_matches(' ');
+        if trimmed.trim().is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        let indent = indent_of(line);
+        let is_entry = trimmed.starts_with("- ") || trimmed.trim_end() == "-";
+        if indent < key_indent || (indent == key_indent && !is_entry) {
+            break;
+        }
+        match entry_indent {
+            None if is_entry => entry_indent = Some(indent),
+            Some(e) if indent < e => break,
+            Some(e) if indent > e || !is_entry => continue,
+            None => break,
+            Some(_) => {}
+        }
+        let after_dash = indent + 1;
+        let start = after_dash + (line[after_dash..].len() - line[after_dash..].trim_start().len());
+        if let Some(s) = scalar_at(line, start, &[]) {
+            out.push(Scalar { line: i, ..s });
+        }
+    }
+    out
+}
+
+/// The entries of a flow list whose `[` ends just before byte `from` of line `first`:
+/// one scalar per entry at depth one, across lines, quotes and comments respected.
+fn flow_list<'a>(lines: &[&'a str], first: usize, from: usize) -> Vec<Scalar<'a>> {
+    let mut out = Vec::new();
+    let mut depth = 1usize;
+    let mut expect_entry = true;
+    for (i, line) in lines.iter().enumerate().skip(first) {
+        let mut k = if i == first { from } else { 0 };
+        let mut previous = ' ';
+        while let Some(c) = line.get(k..).and_then(|r| r.chars().next()) {
+            if c == '#' && (previous == ' ' || previous == '\t') {
+                break;
+            }
+            match c {
+                ' ' | '\t' => {}
+                ',' if depth == 1 => expect_entry = true,
+                ']' | '}' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        return out;
+                    }
+                }
+                '[' | '{' => {
+                    depth += 1;
+                    expect_entry = false;
+                }
+                _ if expect_entry && depth == 1 => {
+                    expect_entry = false;
+                    if let Some(s) = scalar_at(line, k, &[',', ']', '}']) {
+                        out.push(Scalar { line: i, ..s });
+                        // Skip the scalar (and a closing quote) so its commas and brackets
+                        // inside quotes are not read as structure.
+                        let quoted = s.byte != k;
+                        k = s.byte + s.text.len() + usize::from(quoted);
+                        previous = 'x';
+                        continue;
+                    }
+                }
+                '"' | '\'' => {
+                    // A quoted scalar inside a nested collection: skip it whole.
+                    if let Some(s) = scalar_at(line, k, &[]) {
+                        k = s.byte + s.text.len() + 1;
+                        previous = 'x';
+                        continue;
+                    }
+                }
+                _ => {}
+            }
+            previous = c;
+            k += c.len_utf8();
+        }
+    }
+    out
+}
+
 fn indent_of(line: &str) -> usize {
     line.len() - line.trim_start_matches(' ').len()
 }
@@ -662,5 +855,25 @@ mod tests {
     fn an_apostrophe_in_plain_text_does_not_hide_brackets() {
         let text = format!("a: it's {}", "[".repeat(MAX_DEPTH + 1));
         assert!(too_deep(&text).is_some());
+    }
+
+    #[test]
+    fn flow_list_entries_are_found_by_place_across_quotes_comments_and_nesting() {
+        let lines = ["a: [x, \"y, ]\", [z, w], 'v' # c, d", "  , u]", "b: [q]"];
+        let found: Vec<(usize, usize, &str)> = flow_list(&lines, 0, 4)
+            .iter()
+            .map(|s| (s.line, s.byte, s.text))
+            .collect();
+        assert_eq!(found, [(0, 4, "x"), (0, 8, "y, ]"), (0, 24, "v"), (1, 4, "u")]);
+    }
+
+    #[test]
+    fn block_list_entries_stop_at_the_next_key() {
+        let lines = ["a:", "  - x", "  -   'y' # c", "    z: 1", "b:", "  - w"];
+        let found: Vec<(usize, usize, &str)> = block_list(&lines, 0, 0)
+            .iter()
+            .map(|s| (s.line, s.byte, s.text))
+            .collect();
+        assert_eq!(found, [(1, 4, "x"), (2, 7, "y")]);
     }
 }
