@@ -864,7 +864,10 @@ mod tests {
             .iter()
             .map(|s| (s.line, s.byte, s.text))
             .collect();
-        assert_eq!(found, [(0, 4, "x"), (0, 8, "y, ]"), (0, 24, "v"), (1, 4, "u")]);
+        assert_eq!(
+            found,
+            [(0, 4, "x"), (0, 8, "y, ]"), (0, 24, "v"), (1, 4, "u")]
+        );
     }
 
     #[test]
