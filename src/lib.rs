@@ -23,6 +23,7 @@ pub mod render;
 pub mod resolve;
 pub mod scaffold;
 pub mod search;
+pub mod settings;
 pub mod urls;
 
 use calendar::Date;
@@ -31,12 +32,13 @@ use content::Content;
 use diagnostics::{Diagnostic, Diagnostics};
 use outputs::{Data, OutputFile};
 use rayon::prelude::*;
-use render::views::{Profile, Views};
+use render::views::Views;
 use render::RenderOptions;
+use settings::Profile;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-pub use render::views::Profile as BuildProfile;
+pub use settings::Profile as BuildProfile;
 
 /// What a build or check is asked to do.
 #[derive(Debug, Clone)]

@@ -117,11 +117,58 @@ fn name_forms(name: &str) -> Vec<String> {
 // The public profile
 // ---------------------------------------------------------------------------------
 
+/// Every place the content model lets a person reach an output: each row of
+/// contacts.yaml has a person (the fixture's), and an item of every kind names every
+/// contact, so each item page has the contact table too.
+fn with_contacts_on_every_kind(root: &Path) {
+    for rel in [
+        "surveys/chosa-a.md",
+        "laws/shiken-ho.md",
+        "roadmap/card-1.md",
+        "pages/guide.md",
+    ] {
+        let path = root.join("content").join(rel);
+        let text = std::fs::read_to_string(&path).expect("fixture item");
+        let text = text
+            .lines()
+            .filter(|l| !l.starts_with("contacts:"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let text = text.replacen("---\n", "---\ncontacts: [kikaku, hogo, kaigi]\n", 1);
+        std::fs::write(&path, text + "\n").expect("write fixture item");
+    }
+}
+
+const ITEM_PAGES: [&str; 4] = [
+    "surveys/chosa-a/index.html",
+    "laws/shiken-ho/index.html",
+    "roadmap/card-1/index.html",
+    "pages/guide/index.html",
+];
+
+#[test]
+fn every_kind_of_item_page_shows_every_person_in_the_intranet_profile() {
+    // The counterpart of the public test below: the same site does write the names.
+    let site = build_with(BuildProfile::Intranet, None, with_contacts_on_every_kind);
+    for page in ITEM_PAGES {
+        let html = site.read(page);
+        for person in PEOPLE {
+            assert!(html.contains(person), "{page} lacks {person}");
+        }
+    }
+}
+
 #[test]
 fn public_profile_writes_no_person_name_in_any_output_file() {
     for base_url in [None, Some(BASE_URL)] {
-        let site = build(BuildProfile::Public, base_url);
+        let site = build_with(BuildProfile::Public, base_url, with_contacts_on_every_kind);
         let files = site.files();
+        for page in ITEM_PAGES {
+            assert!(
+                site.read(page).contains("内線"),
+                "{page} has its contact table"
+            );
+        }
         assert!(files.contains_key("contacts/contacts.csv"));
         assert!(files.contains_key("contacts/contacts.vcf"));
         assert!(files.contains_key("data.json"));

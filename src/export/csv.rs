@@ -3,8 +3,8 @@
 //! profile drops the 担当者 column altogether rather than leaving it empty.
 
 use super::person;
-use crate::render::views::Profile;
 use crate::render::SitePages;
+use crate::settings::Profile;
 
 const BOM: &str = "\u{feff}";
 

@@ -8,9 +8,9 @@
 
 use super::{base_url, event_ids, item_ref, person, published_sorted};
 use crate::content::{Details, LawStatus, Method};
-use crate::render::views::Profile;
 use crate::render::SitePages;
 use crate::resolve::ItemRef;
+use crate::settings::Profile;
 use crate::urls;
 use serde::Serialize;
 

@@ -4,8 +4,8 @@
 //!
 //! Every export is a pure function of the loaded site and the build options: no clock,
 //! no randomness, no hash-map order, so two builds of the same content are
-//! byte-identical. Personal data (`person` of contacts.yaml) goes only through
-//! [`person`], which returns nothing in the public profile.
+//! byte-identical. Personal data (`person` of contacts.yaml) comes only from
+//! [`crate::settings::Profile::person`], which drops it in the public profile.
 
 pub mod atom;
 pub mod csv;
@@ -16,7 +16,6 @@ pub mod sitemap;
 pub mod vcard;
 
 use crate::content::{Contact, Item, Schedule};
-use crate::render::views::Profile;
 use crate::render::{Page, SitePages};
 use crate::resolve::ItemRef;
 use crate::urls;
@@ -58,17 +57,14 @@ pub fn item_page(site: &SitePages, i: ItemRef) -> Page {
     page
 }
 
-/// The contact person of a row, or `None` in the public profile: the only way exports
-/// read `person`.
+/// The contact person of a row as exports write it (trimmed, an empty one as none);
+/// whether any is written is [`crate::settings::Profile::person`]'s to say.
 pub(crate) fn person<'a>(site: &SitePages, row: &'a Contact) -> Option<&'a str> {
-    match site.views.profile {
-        Profile::Intranet => row
-            .person
-            .as_deref()
-            .map(str::trim)
-            .filter(|p| !p.is_empty()),
-        Profile::Public => None,
-    }
+    site.views
+        .profile
+        .person(row)
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
 }
 
 /// The absolute address of the site root, ending in `/`, when `site.yaml` has

@@ -14,10 +14,11 @@ use crate::diagnostics::Diagnostic;
 use crate::html::escape_html;
 use crate::outputs::Origin;
 use crate::resolve::{Graph, ItemRef};
+use crate::settings::Profile;
 use crate::urls;
 use serde::Serialize;
 use std::collections::BTreeMap;
-use views::{LinkView, Profile, Views};
+use views::{LinkView, Views};
 
 /// Settings of one rendering run.
 #[derive(Debug, Clone)]

@@ -6,18 +6,9 @@ use crate::content::body::Body;
 use crate::content::{Contact, Content, Details, Event, Item, Kind, Milestone, Route};
 use crate::render::pictures;
 use crate::resolve::{EventRef, Graph, ItemRef};
+use crate::settings::Profile;
 use crate::urls;
 use serde::Serialize;
-
-/// Which personal data may leave the building.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Profile {
-    /// For the intranet: contact persons are shown.
-    Intranet,
-    /// For the open web: no person's name is written to any output file.
-    Public,
-}
 
 #[derive(Serialize, Clone)]
 pub struct LinkView {
@@ -224,10 +215,8 @@ impl<'a> Views<'a> {
     /// The contact person of row `c`, or `None` in the public profile: what pages, and
     /// the search index built from the same views, may show.
     pub fn person(&self, c: usize) -> Option<String> {
-        match self.profile {
-            Profile::Intranet => self.content.contacts.rows[c].person.clone(),
-            Profile::Public => None,
-        }
+        let row = &self.content.contacts.rows[c];
+        self.profile.person(row).map(str::to_owned)
     }
 
     /// The laws that amend or repeal law `i`.
