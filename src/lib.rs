@@ -14,7 +14,7 @@ pub mod content;
 pub mod diagnostics;
 pub mod export;
 pub mod formats;
-pub mod html;
+pub mod kind;
 pub mod output;
 pub mod outputs;
 pub mod privacy;
@@ -24,6 +24,7 @@ pub mod resolve;
 pub mod scaffold;
 pub mod search;
 pub mod settings;
+pub mod text;
 pub mod urls;
 
 use calendar::Date;

@@ -1,13 +1,66 @@
-//! Where each thing lives in the output, and relative links between output pages, so the
-//! site works under any sub-path of a server. URLs here are root-relative without a
-//! leading slash: `""` is the home page, `"surveys/jinko-dotai/"` a survey.
+//! Where each thing lives in the output (the one place the site's URL layout is written:
+//! item pages, sections, tags, schedules, contacts, the files for other tools), and
+//! relative links between output pages, so the site works under any sub-path of a
+//! server. URLs here are root-relative without a leading slash: `""` is the home page,
+//! `"surveys/jinko-dotai/"` a survey.
 
-use crate::content::Kind;
+use crate::kind::Kind;
 use std::path::{Component, Path, PathBuf};
 
-pub fn item_url(kind: Kind, id: &str) -> String {
-    format!("{}/{}/", kind.dir(), id)
+/// The section of a kind's pages: the name of its folder in `content/`, so a reader of
+/// the repository finds the page where the file is.
+pub fn section(kind: Kind) -> &'static str {
+    kind.dir()
 }
+
+/// The index page of a kind's section.
+pub fn section_url(kind: Kind) -> String {
+    format!("{}/", section(kind))
+}
+
+pub fn item_url(kind: Kind, id: &str) -> String {
+    format!("{}/{}/", section(kind), id)
+}
+
+/// The index of tags, and each tag's page.
+pub const TAGS: &str = "tags/";
+
+pub fn tag_url(tag: &str) -> String {
+    format!("{TAGS}{}/", slug_segment(tag))
+}
+
+/// A roadmap program's place on the roadmap page.
+pub fn program_url(program: &str) -> String {
+    format!("{}#{}", section_url(Kind::Roadmap), slug_segment(program))
+}
+
+/// The schedule section: its index shows the newest fiscal year.
+pub const SCHEDULES: &str = "schedule/";
+
+pub fn schedule_url(fiscal_year: i32) -> String {
+    format!("{SCHEDULES}{fiscal_year}/")
+}
+
+/// The iCalendar file of a fiscal year's schedule.
+pub fn schedule_ics(fiscal_year: i32) -> String {
+    format!("{SCHEDULES}{fiscal_year}.ics")
+}
+
+/// The iCalendar file of one track of a fiscal year's schedule; the file name part is
+/// the track id itself for the usual lower-case ASCII ids.
+pub fn track_ics(fiscal_year: i32, track_id: &str) -> String {
+    format!("{SCHEDULES}{fiscal_year}-{}.ics", slug_segment(track_id))
+}
+
+/// The contact directory (contacts.yaml's page), and its files for other tools.
+pub const CONTACTS: &str = "contacts/";
+pub const CONTACTS_CSV: &str = "contacts/contacts.csv";
+pub const CONTACTS_VCF: &str = "contacts/contacts.vcf";
+
+/// The files for other tools at the root of the site.
+pub const DATA_JSON: &str = "data.json";
+pub const FEED: &str = "feed.xml";
+pub const SITEMAP: &str = "sitemap.xml";
 
 /// The output URL of a content file: Markdown items become pages, other files keep their
 /// place.
@@ -18,13 +71,13 @@ pub fn source_url(rel: &Path) -> String {
     }
     // The data files have pages of their own.
     if text == "contacts.yaml" {
-        return "contacts/".into();
+        return CONTACTS.into();
     }
     if let Some(year) = text
         .strip_prefix("schedule/")
         .and_then(|rest| rest.strip_suffix(".yaml"))
     {
-        return format!("schedule/{year}/");
+        return format!("{SCHEDULES}{year}/");
     }
     if let Some(without_ext) = text.strip_suffix(".md") {
         let mut parts = without_ext.split('/');
@@ -83,9 +136,7 @@ pub fn resolve_relative(source: &Path, link: &str) -> Option<PathBuf> {
         }
     }
     // Content paths are known in NFC (content::load); compare the link the same way.
-    Some(PathBuf::from(
-        crate::content::source::nfc(&out.join("/")).into_owned(),
-    ))
+    Some(PathBuf::from(crate::text::nfc(&out.join("/")).into_owned()))
 }
 
 /// Percent-encodes what must not appear raw in a URL path (spaces, quotes, non-ASCII

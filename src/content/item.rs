@@ -7,52 +7,7 @@ use crate::calendar::{Date, FiscalPoint, When};
 use crate::diagnostics::Diagnostic;
 use serde_yaml::Value;
 
-/// The four kinds of Markdown item, each in its own folder of `content/`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Kind {
-    Survey,
-    Law,
-    Roadmap,
-    Page,
-}
-
-impl Kind {
-    pub const ALL: [Kind; 4] = [Kind::Survey, Kind::Law, Kind::Roadmap, Kind::Page];
-
-    /// The folder under `content/` and in the output.
-    pub fn dir(self) -> &'static str {
-        match self {
-            Kind::Survey => "surveys",
-            Kind::Law => "laws",
-            Kind::Roadmap => "roadmap",
-            Kind::Page => "pages",
-        }
-    }
-
-    pub fn from_dir(dir: &str) -> Option<Kind> {
-        Kind::ALL.into_iter().find(|k| k.dir() == dir)
-    }
-
-    /// Japanese name of the kind, for headings and labels.
-    pub fn label(self) -> &'static str {
-        match self {
-            Kind::Survey => "統計調査",
-            Kind::Law => "法律",
-            Kind::Roadmap => "工程表",
-            Kind::Page => "解説",
-        }
-    }
-
-    /// The template that renders one item of this kind.
-    pub fn template(self) -> &'static str {
-        match self {
-            Kind::Survey => "survey.html",
-            Kind::Law => "law.html",
-            Kind::Roadmap => "roadmap.html",
-            Kind::Page => "page.html",
-        }
-    }
-}
+pub use crate::kind::Kind;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Category {

@@ -2,20 +2,9 @@
 //! and body, with a line index so every later stage can point at a line.
 
 use crate::diagnostics::Diagnostic;
-use std::borrow::Cow;
 use std::path::{Path, PathBuf};
-use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
-/// `text` in Unicode NFC. File names, tags and link targets are compared in NFC: macOS
-/// writes file names decomposed (NFD) while editors type composed text, and the two
-/// look the same (`が` is one character or `か` plus a combining mark).
-pub fn nfc(text: &str) -> Cow<'_, str> {
-    if is_nfc_quick(text.chars()) == IsNormalized::Yes {
-        Cow::Borrowed(text)
-    } else {
-        Cow::Owned(text.nfc().collect())
-    }
-}
+pub use crate::text::nfc;
 
 /// Byte offsets of line starts, to turn offsets into `line:column`.
 #[derive(Debug, Clone)]
@@ -185,12 +174,6 @@ mod tests {
     fn unterminated_front_matter_is_reported() {
         let err = split("a.md".into(), "---\ntitle: x\n".into()).unwrap_err();
         assert_eq!(err.code, "E005");
-    }
-
-    #[test]
-    fn nfc_composes_and_borrows_what_is_composed() {
-        assert_eq!(nfc("か\u{3099}"), "が");
-        assert!(matches!(nfc("がabc"), Cow::Borrowed(_)));
     }
 
     #[test]

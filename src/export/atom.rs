@@ -69,7 +69,7 @@ pub fn feed(site: &SitePages) -> String {
     if let Some(b) = &base {
         out.push_str(&format!(
             "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n",
-            xml_escape(&absolute(b, "feed.xml"))
+            xml_escape(&absolute(b, crate::urls::FEED))
         ));
     }
     out.push_str(&format!("  <updated>{updated}</updated>\n"));

@@ -6,7 +6,7 @@
 //! `DTEND;VALUE=DATE` the day after the last (RFC 5545 3.6.1: the end is exclusive), so
 //! 上旬 is the 1st–10th, a month the whole month and a span both ends inclusive.
 
-use super::{base_url, event_ids, public_url, track_file};
+use super::{base_url, event_ids, public_url};
 use crate::calendar::fiscal_year_label;
 use crate::content::{Cooperation, EventKind};
 use crate::render::SitePages;
@@ -31,7 +31,7 @@ pub fn calendars(site: &SitePages) -> Vec<(String, Vec<u8>)> {
             .collect();
         let whole: Vec<&str> = order.iter().map(|&e| events[e].as_str()).collect();
         out.push((
-            format!("schedule/{fy}.ics"),
+            crate::urls::schedule_ics(fy),
             calendar(&name, &whole).into_bytes(),
         ));
         for track in &schedule.tracks {
@@ -46,7 +46,7 @@ pub fn calendars(site: &SitePages) -> Vec<(String, Vec<u8>)> {
                 .map(|&e| events[e].as_str())
                 .collect();
             out.push((
-                track_file(fy, &track.id),
+                crate::urls::track_ics(fy, &track.id),
                 calendar(&format!("{name}：{}", track.title), &mine).into_bytes(),
             ));
         }

@@ -218,7 +218,7 @@ pub fn data(site: &SitePages) -> Vec<u8> {
                         .map(|t| TrackData {
                             id: t.id.clone(),
                             title: t.title.clone(),
-                            ics: super::track_file(schedule.fiscal_year, &t.id),
+                            ics: crate::urls::track_ics(schedule.fiscal_year, &t.id),
                         })
                         .collect(),
                     events: order
@@ -245,7 +245,7 @@ pub fn data(site: &SitePages) -> Vec<u8> {
                         })
                         .collect(),
                     notes: schedule.notes.clone(),
-                    ics: format!("schedule/{}.ics", schedule.fiscal_year),
+                    ics: crate::urls::schedule_ics(schedule.fiscal_year),
                 }
             })
             .collect(),

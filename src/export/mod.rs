@@ -23,15 +23,15 @@ use crate::urls;
 /// Every export file of the site: (root-relative path with `/`, bytes), in a fixed order.
 pub fn files(site: &SitePages) -> Vec<(String, Vec<u8>)> {
     let mut out = ical::calendars(site);
-    out.push(("contacts/contacts.csv".into(), csv::contacts(site)));
+    out.push((urls::CONTACTS_CSV.into(), csv::contacts(site)));
     out.push((
-        "contacts/contacts.vcf".into(),
+        urls::CONTACTS_VCF.into(),
         vcard::contacts(site).into_bytes(),
     ));
-    out.push(("data.json".into(), json::data(site)));
-    out.push(("feed.xml".into(), atom::feed(site).into_bytes()));
+    out.push((urls::DATA_JSON.into(), json::data(site)));
+    out.push((urls::FEED.into(), atom::feed(site).into_bytes()));
     if let Some(xml) = sitemap::sitemap(site) {
-        out.push(("sitemap.xml".into(), xml.into_bytes()));
+        out.push((urls::SITEMAP.into(), xml.into_bytes()));
     }
     out
 }
@@ -194,14 +194,6 @@ pub fn event_ids(schedule: &Schedule) -> Vec<String> {
             }
         })
         .collect()
-}
-
-/// File name part of a track id: the id itself for the usual lower-case ASCII ids.
-pub fn track_file(fiscal_year: i32, track_id: &str) -> String {
-    format!(
-        "schedule/{fiscal_year}-{}.ics",
-        urls::slug_segment(track_id)
-    )
 }
 
 /// Escapes what XML text and attribute values need escaped.

@@ -11,10 +11,10 @@ use crate::calendar::Date;
 use crate::content::body::Body;
 use crate::content::{Category, Content, Details, Kind};
 use crate::diagnostics::Diagnostic;
-use crate::html::escape_html;
 use crate::outputs::Origin;
 use crate::resolve::{Graph, ItemRef};
 use crate::settings::Profile;
+use crate::text::escape_html;
 use crate::urls;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -46,42 +46,42 @@ pub struct Page {
 #[derive(Serialize)]
 struct NavEntry {
     title: &'static str,
-    url: &'static str,
+    url: String,
     section: &'static str,
 }
 
-const NAV: [NavEntry; 6] = [
-    NavEntry {
-        title: "統計調査",
-        url: "surveys/",
-        section: "surveys",
-    },
-    NavEntry {
-        title: "法律",
-        url: "laws/",
-        section: "laws",
-    },
-    NavEntry {
-        title: "工程表",
-        url: "roadmap/",
-        section: "roadmap",
-    },
-    NavEntry {
-        title: "解説",
-        url: "pages/",
-        section: "pages",
-    },
-    NavEntry {
+/// The main navigation: each kind's section, then the schedule and the contacts.
+fn nav() -> Vec<NavEntry> {
+    let mut nav: Vec<NavEntry> = Kind::ALL
+        .into_iter()
+        .map(|kind| NavEntry {
+            title: kind.label(),
+            url: urls::section_url(kind),
+            section: urls::section(kind),
+        })
+        .collect();
+    nav.push(NavEntry {
         title: "事業計画",
-        url: "schedule/",
+        url: urls::SCHEDULES.into(),
         section: "schedule",
-    },
-    NavEntry {
+    });
+    nav.push(NavEntry {
         title: "照会先",
-        url: "contacts/",
+        url: urls::CONTACTS.into(),
         section: "contacts",
-    },
-];
+    });
+    nav
+}
+
+/// The template that renders one item of a kind.
+fn item_template(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Survey => "survey.html",
+        Kind::Law => "law.html",
+        Kind::Roadmap => "roadmap.html",
+        Kind::Page => "page.html",
+    }
+}
 
 /// Compiles the theme's templates once.
 pub fn compile(theme: &theme::Theme) -> Result<tera::Tera, Diagnostic> {
@@ -150,7 +150,7 @@ impl<'a> SitePages<'a> {
                 "print": print::wanted(self),
             }),
         );
-        ctx.insert("nav", &NAV);
+        ctx.insert("nav", &nav());
         ctx
     }
 
@@ -208,13 +208,10 @@ impl<'a> SitePages<'a> {
         vars.insert("page", &self.views.item_view(i));
         Page {
             url: urls::item_url(item.kind, &item.id),
-            template: item.kind.template(),
+            template: item_template(item.kind),
             title: item.common.title.clone(),
-            breadcrumbs: vec![(
-                item.kind.label().to_string(),
-                format!("{}/", item.kind.dir()),
-            )],
-            section: item.kind.dir(),
+            breadcrumbs: vec![(item.kind.label().to_string(), urls::section_url(item.kind))],
+            section: urls::section(item.kind),
             vars,
             origin: item_origin(item),
         }
@@ -248,7 +245,7 @@ impl<'a> SitePages<'a> {
             .map(|&k| {
                 serde_json::json!({
                     "title": k.label(),
-                    "url": format!("{}/", k.dir()),
+                    "url": urls::section_url(k),
                     "count": self.published_of(k).len(),
                 })
             })
@@ -372,7 +369,7 @@ impl<'a> SitePages<'a> {
         vars.insert("groups", &groups);
         vars.insert("kind", kind.dir());
         Page {
-            url: format!("{}/", kind.dir()),
+            url: urls::section_url(kind),
             template: "list.html",
             title: kind.label().to_string(),
             breadcrumbs: Vec::new(),
@@ -414,12 +411,12 @@ impl<'a> SitePages<'a> {
             .graph()
             .tags
             .iter()
-            .map(|(t, items)| serde_json::json!({"name": t, "url": views::tag_url(t), "count": items.len()}))
+            .map(|(t, items)| serde_json::json!({"name": t, "url": urls::tag_url(t), "count": items.len()}))
             .collect();
         let mut vars = tera::Context::new();
         vars.insert("tags", &tags);
         Page {
-            url: "tags/".into(),
+            url: urls::TAGS.into(),
             template: "tags.html",
             title: "キーワード一覧".into(),
             breadcrumbs: Vec::new(),
@@ -435,10 +432,10 @@ impl<'a> SitePages<'a> {
         vars.insert("tag", tag);
         vars.insert("items", &links);
         Page {
-            url: views::tag_url(tag),
+            url: urls::tag_url(tag),
             template: "tag.html",
             title: format!("キーワード「{tag}」"),
-            breadcrumbs: vec![("キーワード一覧".into(), "tags/".into())],
+            breadcrumbs: vec![("キーワード一覧".into(), urls::TAGS.into())],
             section: "tags",
             vars,
             origin: self.tag_origin(tag, items),
@@ -454,13 +451,13 @@ impl<'a> SitePages<'a> {
             .content()
             .schedules
             .iter()
-            .map(|o| serde_json::json!({"label": crate::calendar::fiscal_year_label(o.fiscal_year), "url": format!("schedule/{}/", o.fiscal_year)}))
+            .map(|o| serde_json::json!({"label": crate::calendar::fiscal_year_label(o.fiscal_year), "url": urls::schedule_url(o.fiscal_year)}))
             .collect();
         vars.insert("years", &others);
         let url = if as_index {
-            "schedule/".to_string()
+            urls::SCHEDULES.to_string()
         } else {
-            format!("schedule/{}/", schedule.fiscal_year)
+            urls::schedule_url(schedule.fiscal_year)
         };
         Page {
             url,
@@ -469,7 +466,7 @@ impl<'a> SitePages<'a> {
             breadcrumbs: if as_index {
                 Vec::new()
             } else {
-                vec![("事業計画".into(), "schedule/".into())]
+                vec![("事業計画".into(), urls::SCHEDULES.into())]
             },
             section: "schedule",
             origin: if as_index {
@@ -498,7 +495,7 @@ impl<'a> SitePages<'a> {
         let mut vars = tera::Context::new();
         vars.insert("offices", &offices);
         Page {
-            url: "contacts/".into(),
+            url: urls::CONTACTS.into(),
             template: "contacts.html",
             title: "施策照会先一覧".into(),
             breadcrumbs: Vec::new(),

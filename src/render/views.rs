@@ -161,14 +161,6 @@ pub struct Views<'a> {
     pub today: Date,
 }
 
-pub fn tag_url(tag: &str) -> String {
-    format!("tags/{}/", urls::slug_segment(tag))
-}
-
-pub fn program_url(program: &str) -> String {
-    format!("roadmap/#{}", urls::slug_segment(program))
-}
-
 impl<'a> Views<'a> {
     fn item(&self, i: ItemRef) -> &'a Item {
         &self.content.items[i]
@@ -295,7 +287,7 @@ impl<'a> Views<'a> {
             tags: unique_tags(item)
                 .into_iter()
                 .map(|t| TagView {
-                    url: tag_url(&t),
+                    url: urls::tag_url(&t),
                     name: t,
                 })
                 .collect(),
@@ -374,7 +366,7 @@ impl<'a> Views<'a> {
                 view.roadmap = Some(RoadmapView {
                     program: program.clone(),
                     program_title: self.program_title(program),
-                    program_url: program_url(program),
+                    program_url: urls::program_url(program),
                     program_page: g.program_pages.get(program).map(|&p| self.link(p)),
                     number: number.clone(),
                     milestones: milestones.iter().map(milestone_view).collect(),

@@ -1,7 +1,7 @@
 //! Syntax highlighting of fenced code with CSS classes (never inline styles), and the
 //! stylesheet for those classes. The syntax set loads once per process.
 
-use crate::html::escape_html;
+use crate::text::escape_html;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 use syntect::highlighting::ThemeSet;

@@ -6,7 +6,7 @@
 use super::{highlight, sanitize};
 use crate::content::source::nfc;
 use crate::diagnostics::Diagnostic;
-use crate::html::escape_html;
+use crate::text::escape_html;
 use crate::urls;
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use std::collections::{HashMap, HashSet};

@@ -481,7 +481,7 @@ pub fn id_part(text: &str) -> String {
 pub fn scroll_box(d: &Drawing) -> String {
     format!(
         "<div class=\"pic-scroll\" role=\"region\" tabindex=\"0\" aria-label=\"図：{}\">{}</div>",
-        crate::html::escape_html(&d.title),
+        crate::text::escape_html(&d.title),
         d.to_svg()
     )
 }

@@ -2,7 +2,7 @@
 //! site's one HTML escaper (what XML needs is a subset of it), numbers printed the same
 //! way on every machine so the output is byte-for-byte reproducible.
 
-use crate::html::escape_html;
+use crate::text::escape_html;
 use std::fmt::Write;
 
 /// A number as SVG wants it: at most one decimal, no trailing `.0`, no `-0`.
