@@ -195,6 +195,24 @@ pub fn resolve(content: &Content, bodies: &[Body]) -> (Graph, Diagnostics) {
         ..Graph::default()
     };
 
+    index_ids(&mut r);
+    check_contact_ids(content, &mut r.diags);
+    g.program_pages = program_pages(&mut r);
+    front_matter_edges(&mut r, &mut g);
+    backlinks_of_front_matter(&mut g);
+    body_links(&mut r, &mut g, bodies);
+    schedule_links(&mut r, &mut g);
+    unused_contacts(&mut r, &g);
+
+    g.published = (0..n).filter(|&i| !content.items[i].common.draft).collect();
+    g.by_id = r.by_id;
+    (g, r.diags)
+}
+
+/// Ids: unique within a kind, also ignoring case (two files differing only in case
+/// collide on Windows and macOS checkouts).
+fn index_ids(r: &mut Resolver) {
+    let content = r.content;
     // Ids: unique within a kind, also ignoring case (two files differing only in case
     // collide on Windows and macOS checkouts).
     let mut seen: HashMap<(Kind, String), ItemRef> = HashMap::new();
@@ -220,7 +238,12 @@ pub fn resolve(content: &Content, bodies: &[Body]) -> (Graph, Diagnostics) {
         r.by_id.insert((item.kind, item.id.clone()), i);
         r.by_path.insert(item.source.path.as_path(), i);
     }
+}
 
+/// The edges an item's front matter names (related, laws, roadmap, amends, contacts)
+/// and its tags; each reference must exist and be published.
+fn front_matter_edges(r: &mut Resolver, g: &mut Graph) {
+    let content = r.content;
     let contact_index: HashMap<&str, usize> = content
         .contacts
         .rows
@@ -228,8 +251,6 @@ pub fn resolve(content: &Content, bodies: &[Body]) -> (Graph, Diagnostics) {
         .enumerate()
         .map(|(i, c)| (c.id.value.as_str(), i))
         .collect();
-    check_contact_ids(content, &mut r.diags);
-    g.program_pages = program_pages(&mut r);
 
     for (i, item) in content.items.iter().enumerate() {
         if item.common.draft {
@@ -274,7 +295,11 @@ pub fn resolve(content: &Content, bodies: &[Body]) -> (Graph, Diagnostics) {
             }
         }
     }
+}
 
+/// Front-matter edges, both ways.
+fn backlinks_of_front_matter(g: &mut Graph) {
+    let n = g.related.len();
     // Front-matter edges, both ways.
     for i in 0..n {
         let outgoing: Vec<ItemRef> = g.related[i]
@@ -290,7 +315,11 @@ pub fn resolve(content: &Content, bodies: &[Body]) -> (Graph, Diagnostics) {
             }
         }
     }
+}
 
+/// Body links: the file must exist, be published, and hold the anchor.
+fn body_links(r: &mut Resolver, g: &mut Graph, bodies: &[Body]) {
+    let content = r.content;
     // Body links: the file must exist, be published, and hold the anchor.
     let mut suggestions = 0;
     for (i, body) in bodies.iter().enumerate() {
@@ -373,7 +402,11 @@ pub fn resolve(content: &Content, bodies: &[Body]) -> (Graph, Diagnostics) {
             }
         }
     }
+}
 
+/// Schedule events point at surveys, and name tracks of their schedule.
+fn schedule_links(r: &mut Resolver, g: &mut Graph) {
+    let content = r.content;
     // Schedule events point at surveys.
     for (s, schedule) in content.schedules.iter().enumerate() {
         let lines: Vec<&str> = schedule.text.split('\n').collect();
@@ -429,7 +462,12 @@ pub fn resolve(content: &Content, bodies: &[Body]) -> (Graph, Diagnostics) {
             }
         }
     }
+}
 
+/// A contact row nobody names is probably stale; unless an item failed to load,
+/// which may be the one naming it.
+fn unused_contacts(r: &mut Resolver, g: &Graph) {
+    let content = r.content;
     // A contact row nobody names is probably stale; unless an item failed to load,
     // which may be the one naming it.
     if let (Some((path, text)), true) = (&content.contacts_source, content.unloaded.is_empty()) {
@@ -453,10 +491,6 @@ pub fn resolve(content: &Content, bodies: &[Body]) -> (Graph, Diagnostics) {
             }
         }
     }
-
-    g.published = (0..n).filter(|&i| !content.items[i].common.draft).collect();
-    g.by_id = r.by_id;
-    (g, r.diags)
 }
 
 /// The free pages site.yaml names for roadmap programs; a missing or draft one is an
