@@ -1,163 +1,12 @@
-//! The typed front matter of each kind of Markdown item (survey, law, roadmap item, free
-//! page), read field by field from the YAML so each mistake is reported at its line.
+//! Reading an item's front matter field by field (which fields each kind knows, what each
+//! must hold), so each mistake is reported at its line and column.
 
-use super::source::SourceFile;
-use super::yaml::{Fields, KnownField, Spanned, YamlText};
+use super::*;
 use crate::calendar::{Date, FiscalPoint, When};
+use crate::content::source::SourceFile;
+use crate::content::yaml::{self, Fields, KnownField, YamlText};
 use crate::diagnostics::Diagnostic;
 use serde_yaml::Value;
-
-pub use crate::kind::Kind;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Category {
-    Health,
-    Welfare,
-    Labour,
-}
-
-impl Category {
-    pub const ALL: [Category; 3] = [Category::Health, Category::Welfare, Category::Labour];
-    const CHOICES: [(&'static str, Category); 3] = [
-        ("health", Category::Health),
-        ("welfare", Category::Welfare),
-        ("labour", Category::Labour),
-    ];
-
-    pub fn key(self) -> &'static str {
-        match self {
-            Category::Health => "health",
-            Category::Welfare => "welfare",
-            Category::Labour => "labour",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Category::Health => "保健統計",
-            Category::Welfare => "社会福祉統計",
-            Category::Labour => "労働統計",
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Method {
-    Online,
-    Mail,
-    Enumerator,
-    Prefecture,
-}
-
-impl Method {
-    const CHOICES: [(&'static str, Method); 4] = [
-        ("online", Method::Online),
-        ("mail", Method::Mail),
-        ("enumerator", Method::Enumerator),
-        ("prefecture", Method::Prefecture),
-    ];
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Method::Online => "オンライン",
-            Method::Mail => "郵送",
-            Method::Enumerator => "調査員",
-            Method::Prefecture => "都道府県経由",
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LawStatus {
-    Enacted,
-    InForce,
-    Repealed,
-    Planned,
-}
-
-impl LawStatus {
-    const CHOICES: [(&'static str, LawStatus); 4] = [
-        ("enacted", LawStatus::Enacted),
-        ("in_force", LawStatus::InForce),
-        ("repealed", LawStatus::Repealed),
-        ("planned", LawStatus::Planned),
-    ];
-
-    pub fn label(self) -> &'static str {
-        match self {
-            LawStatus::Enacted => "成立",
-            LawStatus::InForce => "施行",
-            LawStatus::Repealed => "廃止",
-            LawStatus::Planned => "予定",
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MilestoneState {
-    Done,
-    Planned,
-}
-
-impl MilestoneState {
-    const CHOICES: [(&'static str, MilestoneState); 2] = [
-        ("done", MilestoneState::Done),
-        ("planned", MilestoneState::Planned),
-    ];
-
-    pub fn key(self) -> &'static str {
-        match self {
-            MilestoneState::Done => "done",
-            MilestoneState::Planned => "planned",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            MilestoneState::Done => "実施済み",
-            MilestoneState::Planned => "予定",
-        }
-    }
-}
-
-/// Whether a survey asks local governments to cooperate (協力依頼). The seed marks the
-/// surveys that do in bold, and the bold may be lost: "not requested" is a claim of its
-/// own, so an absent field is `Unknown`, never `NotRequested`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Cooperation {
-    Requested,
-    NotRequested,
-    #[default]
-    Unknown,
-}
-
-impl Cooperation {
-    /// `true`, `false` or nothing, as written in the YAML and exported to data.json.
-    pub fn as_option(self) -> Option<bool> {
-        match self {
-            Cooperation::Requested => Some(true),
-            Cooperation::NotRequested => Some(false),
-            Cooperation::Unknown => None,
-        }
-    }
-
-    pub fn key(self) -> &'static str {
-        match self {
-            Cooperation::Requested => "requested",
-            Cooperation::NotRequested => "not_requested",
-            Cooperation::Unknown => "unknown",
-        }
-    }
-
-    /// How readers see it; the unknown state says so rather than passing for "no".
-    pub fn label(self) -> &'static str {
-        match self {
-            Cooperation::Requested => "協力を依頼している調査",
-            Cooperation::NotRequested => "協力を依頼していない調査",
-            Cooperation::Unknown => "不明（資料から読み取れない）",
-        }
-    }
-}
 
 /// Reads `local_government` (of a survey or a schedule event): `true`, `false`, or
 /// absent for unknown.
@@ -169,7 +18,7 @@ pub(crate) fn read_cooperation(f: &mut Fields) -> Cooperation {
         Some(other) => {
             let message = format!(
                 "field `local_government` must be true or false, found {}",
-                super::yaml::describe(&other)
+                yaml::describe(&other)
             );
             f.error_at_key(
                 "E008",
@@ -185,109 +34,6 @@ pub(crate) fn read_cooperation(f: &mut Fields) -> Cooperation {
             Cooperation::Unknown
         }
     }
-}
-
-/// How the date of a milestone is known.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Basis {
-    /// The seed says the date in words.
-    #[default]
-    Stated,
-    /// Read from the layout of a figure (a bar's position on a time axis): a reading,
-    /// shown as such wherever the date appears.
-    Read,
-}
-
-impl Basis {
-    const CHOICES: [(&'static str, Basis); 2] = [("stated", Basis::Stated), ("read", Basis::Read)];
-
-    pub fn key(self) -> &'static str {
-        match self {
-            Basis::Stated => "stated",
-            Basis::Read => "read",
-        }
-    }
-
-    /// The words shown next to a date read from a figure; none for a stated date.
-    pub fn label(self) -> Option<&'static str> {
-        match self {
-            Basis::Stated => None,
-            Basis::Read => Some("時期は資料の図からの読み取り"),
-        }
-    }
-}
-
-/// One arrow chain of a survey's 調査経路; a step with several names is a branching.
-#[derive(Debug, Clone)]
-pub struct Route {
-    pub name: Option<String>,
-    pub path: Vec<Vec<String>>,
-}
-
-#[derive(Debug, Clone)]
-pub struct Milestone {
-    pub label: String,
-    pub start: FiscalPoint,
-    pub end: Option<FiscalPoint>,
-    pub state: Option<MilestoneState>,
-    pub basis: Basis,
-    /// How the date was read, or anything else the editor wants readers to know.
-    pub note: Option<String>,
-}
-
-#[derive(Debug, Clone)]
-pub enum Details {
-    Survey {
-        category: Category,
-        frequency: String,
-        methods: Vec<Method>,
-        routes: Vec<Route>,
-        local_government: Cooperation,
-        uses: Vec<String>,
-        laws: Vec<Spanned<String>>,
-        roadmap: Vec<Spanned<String>>,
-    },
-    Law {
-        short_title: Option<String>,
-        status: Option<LawStatus>,
-        effective: Option<When>,
-        amends: Vec<Spanned<String>>,
-    },
-    Roadmap {
-        program: String,
-        number: Option<String>,
-        milestones: Vec<Milestone>,
-        laws: Vec<Spanned<String>>,
-    },
-    Page {
-        weight: i64,
-    },
-}
-
-/// The fields every kind shares.
-#[derive(Debug, Clone)]
-pub struct Common {
-    pub title: String,
-    pub summary: Option<String>,
-    pub draft: bool,
-    /// A draft published anyway by a preview build (`--drafts`), marked as such.
-    pub previewed_draft: bool,
-    pub updated: Option<Date>,
-    pub tags: Vec<Spanned<String>>,
-    pub contacts: Vec<Spanned<String>>,
-    pub related: Vec<Spanned<String>>,
-    /// Where in the briefing the item's facts come from (section and heading).
-    pub source: Option<String>,
-}
-
-/// A Markdown item after loading: where it came from and what its front matter says.
-#[derive(Debug)]
-pub struct Item {
-    pub kind: Kind,
-    pub id: String,
-    pub source: SourceFile,
-    pub common: Common,
-    pub details: Details,
 }
 
 const COMMON_FIELDS: [KnownField; 8] = [
@@ -374,7 +120,7 @@ pub fn read(kind: Kind, id: String, source: SourceFile) -> (Option<Item>, Vec<Di
             .string_list("tags")
             .into_iter()
             .map(|mut t| {
-                if let std::borrow::Cow::Owned(n) = super::source::nfc(&t.value) {
+                if let std::borrow::Cow::Owned(n) = crate::text::nfc(&t.value) {
                     t.value = n;
                 }
                 t
@@ -557,7 +303,7 @@ fn read_milestones(f: &mut Fields) -> Vec<Milestone> {
         Some(other) => {
             let message = format!(
                 "field `milestones` must be a list, found {}",
-                super::yaml::describe(&other)
+                yaml::describe(&other)
             );
             f.error_at_key(
                 "E008",
