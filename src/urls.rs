@@ -57,6 +57,10 @@ pub const CONTACTS: &str = "contacts/";
 pub const CONTACTS_CSV: &str = "contacts/contacts.csv";
 pub const CONTACTS_VCF: &str = "contacts/contacts.vcf";
 
+/// The search page, and the folder of its index files (src/search/).
+pub const SEARCH: &str = "search/";
+pub const SEARCH_DATA: &str = "search/data";
+
 /// The files for other tools at the root of the site.
 pub const DATA_JSON: &str = "data.json";
 pub const FEED: &str = "feed.xml";

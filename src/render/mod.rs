@@ -191,7 +191,7 @@ impl<'a> SitePages<'a> {
         vars.insert("kinds", &kinds);
         vars.insert("categories", &categories);
         Page {
-            url: "search/".into(),
+            url: urls::SEARCH.into(),
             template: "search.html",
             title: "サイト内検索".into(),
             breadcrumbs: Vec::new(),
@@ -373,7 +373,7 @@ impl<'a> SitePages<'a> {
             template: "list.html",
             title: kind.label().to_string(),
             breadcrumbs: Vec::new(),
-            section: kind.dir(),
+            section: urls::section(kind),
             vars,
             origin: Origin::generated(format!("the list page of {}", kind.label())),
         }

@@ -35,7 +35,7 @@ pub const GRAM: usize = 4;
 const BUCKET_TARGET: usize = 8 * 1024;
 const TEXT_TARGET: usize = 6 * 1024;
 /// Where the index goes in the output.
-pub const DIR: &str = "search/data";
+pub const DIR: &str = crate::urls::SEARCH_DATA;
 /// Version of the file format, checked by `search.js`.
 pub const FORMAT: u32 = 1;
 
