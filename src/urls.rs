@@ -57,6 +57,9 @@ pub const CONTACTS: &str = "contacts/";
 pub const CONTACTS_CSV: &str = "contacts/contacts.csv";
 pub const CONTACTS_VCF: &str = "contacts/contacts.vcf";
 
+/// The whole handbook on one page, for printing (render/print.rs).
+pub const PRINT: &str = "print/";
+
 /// The search page, and the folder of its index files (src/search/).
 pub const SEARCH: &str = "search/";
 pub const SEARCH_DATA: &str = "search/data";

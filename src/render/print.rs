@@ -13,7 +13,7 @@ use serde::Serialize;
 use std::collections::HashMap;
 
 /// Where the document goes.
-pub const URL: &str = "print/";
+pub const URL: &str = urls::PRINT;
 
 /// Above this many published items the print document is not written: nobody prints a
 /// book of that size, and rendering every item a second time would slow such builds
@@ -182,7 +182,7 @@ pub fn document(
         .collect();
     if let Some(newest) = content.schedules.last() {
         targets.insert(
-            "schedule/".into(),
+            urls::SCHEDULES.into(),
             format!("schedule-{}", newest.fiscal_year),
         );
     }
