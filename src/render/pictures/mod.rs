@@ -178,6 +178,41 @@ impl Drawing {
         self.shapes.push((layer, shape));
     }
 
+    /// The frame both time charts share: a grid line at each column edge from `top` to
+    /// `bottom`, starting at `x0`, and the axis along the top up to `right`.
+    pub fn column_grid(
+        &mut self,
+        x0: f32,
+        columns: usize,
+        col_w: f32,
+        (top, bottom): (f32, f32),
+        right: f32,
+    ) {
+        for n in 0..=columns {
+            let x = x0 + n as f32 * col_w;
+            self.push(
+                Layer::Frame,
+                Shape::Line {
+                    x1: x,
+                    y1: top,
+                    x2: x,
+                    y2: bottom,
+                    class: "grid",
+                },
+            );
+        }
+        self.push(
+            Layer::Frame,
+            Shape::Line {
+                x1: MARGIN,
+                y1: top,
+                x2: right,
+                y2: top,
+                class: "axis",
+            },
+        );
+    }
+
     pub fn text_boxes(&self) -> impl Iterator<Item = &TextBox> {
         self.shapes.iter().filter_map(|(_, s)| match s {
             Shape::Text(t) => Some(t),

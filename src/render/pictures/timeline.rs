@@ -184,29 +184,8 @@ pub fn draw(t: &Timeline) -> Option<Drawing> {
         );
     }
     let bottom = y;
-    for fy in fy0..=fy1 + 1 {
-        let x = axis.x0 + (fy - fy0) as f32 * col_w;
-        d.push(
-            Layer::Frame,
-            Shape::Line {
-                x1: x,
-                y1: top,
-                x2: x,
-                y2: bottom,
-                class: "grid",
-            },
-        );
-    }
-    d.push(
-        Layer::Frame,
-        Shape::Line {
-            x1: MARGIN,
-            y1: top,
-            x2: chart_right,
-            y2: top,
-            class: "axis",
-        },
-    );
+    let years = usize::try_from(fy1 - fy0 + 1).unwrap_or(0);
+    d.column_grid(axis.x0, years, col_w, (top, bottom), chart_right);
 
     // The day the build counts from, when it falls within the years shown.
     let mut y = bottom + 4.0;

@@ -202,29 +202,7 @@ pub fn draw(schedule: &Schedule) -> Option<Drawing> {
         );
     }
     let bottom = y;
-    for n in 0..=months.len() {
-        let x = axis.x0 + n as f32 * col_w;
-        d.push(
-            Layer::Frame,
-            Shape::Line {
-                x1: x,
-                y1: top,
-                x2: x,
-                y2: bottom,
-                class: "grid",
-            },
-        );
-    }
-    d.push(
-        Layer::Frame,
-        Shape::Line {
-            x1: MARGIN,
-            y1: top,
-            x2: chart_right,
-            y2: top,
-            class: "axis",
-        },
-    );
+    d.column_grid(axis.x0, months.len(), col_w, (top, bottom), chart_right);
     let entries = vec![
         LegendEntry {
             swatch: vec![Shape::Rect {
