@@ -190,7 +190,18 @@ impl<'a> Views<'a> {
             .unwrap_or_else(|| program.to_string())
     }
 
+    /// A row of the contacts page, with every page that names the contact.
     pub fn contact(&self, c: usize) -> ContactView {
+        ContactView {
+            users: self.links(self.graph.contact_users[c].iter().copied()),
+            ..self.contact_box(c)
+        }
+    }
+
+    /// A contact as an item page's contact box shows it: without the pages that name it,
+    /// which grow with the site (thousands of links per page at 10,000 pages) and which
+    /// the box does not show.
+    pub fn contact_box(&self, c: usize) -> ContactView {
         let row: &Contact = &self.content.contacts.rows[c];
         ContactView {
             id: row.id.value.clone(),
@@ -200,7 +211,7 @@ impl<'a> Views<'a> {
             person: self.person(c),
             extension: row.extension.clone(),
             pages: row.pages.clone(),
-            users: self.links(self.graph.contact_users[c].iter().copied()),
+            users: Vec::new(),
         }
     }
 
@@ -302,7 +313,7 @@ impl<'a> Views<'a> {
                     text: h.text.clone(),
                 })
                 .collect(),
-            contacts: g.contacts[i].iter().map(|&c| self.contact(c)).collect(),
+            contacts: g.contacts[i].iter().map(|&c| self.contact_box(c)).collect(),
             related: self.links(g.related[i].iter().copied()),
             backlinks: self.links(g.backlinks[i].iter().copied()),
             survey: None,
