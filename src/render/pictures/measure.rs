@@ -158,6 +158,22 @@ fn break_point(chars: &[char], start: usize, end: usize) -> usize {
     j
 }
 
+/// Lane labels wrapped to `max`, with the width of their widest line: the label column
+/// of the timeline and of the year at a glance.
+pub fn label_column<'a>(
+    labels: impl Iterator<Item = &'a str>,
+    size: f32,
+    max: f32,
+) -> (Vec<Vec<String>>, f32) {
+    let wrapped: Vec<Vec<String>> = labels.map(|l| wrap(l, size, max)).collect();
+    let widest = wrapped
+        .iter()
+        .flatten()
+        .map(|l| width(l, size))
+        .fold(0.0, f32::max);
+    (wrapped, widest)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

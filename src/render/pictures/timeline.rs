@@ -105,16 +105,11 @@ pub fn draw(t: &Timeline) -> Option<Drawing> {
         .map(|l| measure::width(&l, AXIS_SIZE))
         .fold(0.0, f32::max);
     let col_w = (widest_axis + 16.0).max(MIN_CHART / years).ceil();
-    let labels: Vec<Vec<String>> = t
-        .lanes
-        .iter()
-        .map(|l| measure::wrap(&l.label, LABEL_SIZE, LABEL_MAX))
-        .collect();
-    let label_w = labels
-        .iter()
-        .flatten()
-        .map(|l| measure::width(l, LABEL_SIZE))
-        .fold(0.0, f32::max);
+    let (labels, label_w) = measure::label_column(
+        t.lanes.iter().map(|l| l.label.as_str()),
+        LABEL_SIZE,
+        LABEL_MAX,
+    );
     let axis = Axis {
         x0: (MARGIN + label_w + 12.0).ceil(),
         fy0,

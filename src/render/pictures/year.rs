@@ -108,16 +108,11 @@ pub fn draw(schedule: &Schedule) -> Option<Drawing> {
         .map(|l| measure::width(&l, AXIS_SIZE))
         .fold(0.0, f32::max);
     let col_w = (widest + 8.0).max(60.0).ceil();
-    let labels: Vec<Vec<String>> = schedule
-        .tracks
-        .iter()
-        .map(|t| measure::wrap(&t.title, TRACK_SIZE, TRACK_MAX))
-        .collect();
-    let label_w = labels
-        .iter()
-        .flatten()
-        .map(|l| measure::width(l, TRACK_SIZE))
-        .fold(0.0, f32::max);
+    let (labels, label_w) = measure::label_column(
+        schedule.tracks.iter().map(|t| t.title.as_str()),
+        TRACK_SIZE,
+        TRACK_MAX,
+    );
     let axis = Axis {
         x0: (MARGIN + label_w + 10.0).ceil(),
         col_w,
