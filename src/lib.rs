@@ -239,13 +239,39 @@ pub fn check(options: &Options) -> Result<Report, Diagnostics> {
             .iter()
             .filter_map(scaffold::leftover_placeholder),
     );
-    let (counts, diagnostics) = run(options, prepared, None, &mut timer)?;
+    let (counts, diagnostics, _) = run(options, prepared, Destination::Nowhere, &mut timer)?;
     Ok(Report {
         pages: counts.0,
         files_copied: counts.1,
         elapsed: timer.total(),
         diagnostics,
         timings: timer.steps,
+    })
+}
+
+/// The site a build would write, held in memory and not written anywhere: every output
+/// file with its source (assets as the paths they are copied from). `serve` answers
+/// requests from it; it refuses exactly what `build` refuses.
+pub struct InMemory {
+    pub files: Vec<OutputFile>,
+    pub report: Report,
+}
+
+/// Builds into memory: the whole pipeline of [`build`], the privacy guard included,
+/// without touching any output folder.
+pub fn build_in_memory(options: &Options) -> Result<InMemory, Diagnostics> {
+    let mut timer = Timer::start();
+    let prepared = prepare(options, &mut timer);
+    let (counts, diagnostics, files) = run(options, prepared, Destination::Memory, &mut timer)?;
+    Ok(InMemory {
+        files,
+        report: Report {
+            pages: counts.0,
+            files_copied: counts.1,
+            elapsed: timer.total(),
+            diagnostics,
+            timings: timer.steps,
+        },
     })
 }
 
@@ -258,7 +284,7 @@ pub fn build(options: &Options) -> Result<Report, Diagnostics> {
     let output =
         output::check_output_path(&options.output, &options.root, options.force).map_err(single)?;
     let prepared = prepare(options, &mut timer);
-    let (counts, diagnostics) = run(options, prepared, Some(&output), &mut timer)?;
+    let (counts, diagnostics, _) = run(options, prepared, Destination::Disk(&output), &mut timer)?;
     Ok(Report {
         pages: counts.0,
         files_copied: counts.1,
@@ -277,15 +303,32 @@ fn default_today(content: &Content) -> Date {
     }
 }
 
+/// Where a run's files go.
+#[derive(Clone, Copy)]
+enum Destination<'a> {
+    /// Staged beside the output folder, then swapped in.
+    Disk(&'a output::Target),
+    /// Kept and returned (`serve`).
+    Memory,
+    /// Rendered and dropped (`check`).
+    Nowhere,
+}
+
 /// Everything after preparing: the plan of every output file with its source, the
-/// checks of the plan, rendering (into `output` when given), the privacy guard of the
-/// public profile. Returns (pages, other files) and the warnings, or every error.
+/// checks of the plan, rendering (into `destination`), the privacy guard of the
+/// public profile. Returns (pages, other files), the warnings and the files kept in
+/// memory, or every error.
 fn run(
     options: &Options,
     prepared: Prepared,
-    output: Option<&output::Target>,
+    destination: Destination,
     timer: &mut Timer,
-) -> Result<((usize, usize), Diagnostics), Diagnostics> {
+) -> Result<((usize, usize), Diagnostics, Vec<OutputFile>), Diagnostics> {
+    let output = match destination {
+        Destination::Disk(target) => Some(target),
+        _ => None,
+    };
+    let in_memory = matches!(destination, Destination::Memory);
     let Prepared {
         content,
         bodies,
@@ -339,7 +382,7 @@ fn run(
         }
         _ => None,
     };
-    let keep = output.is_some() && staging.is_none() && !diagnostics.has_errors();
+    let keep = (in_memory || output.is_some()) && staging.is_none() && !diagnostics.has_errors();
     let rendered = render_plan(
         &site,
         &tera,
@@ -370,6 +413,9 @@ fn run(
         // Dropping the staging folder removes it; the old output stays as it was.
         return Err(diagnostics);
     }
+    if in_memory {
+        return Ok((counts, diagnostics, rendered.kept));
+    }
     let staging = match (staging, output) {
         (Some(staging), _) => Some(staging),
         (None, Some(out)) => {
@@ -386,7 +432,7 @@ fn run(
         diagnostics.extend(staging.commit().map_err(single)?);
         timer.step("swap in the new output");
     }
-    Ok((counts, diagnostics.sorted()))
+    Ok((counts, diagnostics.sorted(), Vec::new()))
 }
 
 /// A template that fails on one page usually fails on all pages of its kind: one
