@@ -303,6 +303,9 @@ fn default_today(content: &Content) -> Date {
     }
 }
 
+/// What a run gave: (pages, other files), the warnings, the files kept in memory.
+type Ran = ((usize, usize), Diagnostics, Vec<OutputFile>);
+
 /// Where a run's files go.
 #[derive(Clone, Copy)]
 enum Destination<'a> {
@@ -323,7 +326,7 @@ fn run(
     prepared: Prepared,
     destination: Destination,
     timer: &mut Timer,
-) -> Result<((usize, usize), Diagnostics, Vec<OutputFile>), Diagnostics> {
+) -> Result<Ran, Diagnostics> {
     let output = match destination {
         Destination::Disk(target) => Some(target),
         _ => None,
