@@ -1,22 +1,18 @@
-//! Problems found in the editors' content, as values: each one carries the file, the
-//! line and column, a stable code and a hint, and is rendered once, by `main.rs`.
+//! Problems found in the editors' content, as values: each one carries a stable code,
+//! a message, a hint and labels (a primary one where the problem is, secondary ones on
+//! other places it involves, in any file), and is rendered once, by `main.rs`. The
+//! drawing of source lines and markers is annotate-snippets' (rustc's own), which
+//! measures wide characters; this module only turns spans into its snippets.
 
+use annotate_snippets::{AnnotationKind, Element, Group, Level, Origin, Renderer, Snippet};
 use std::fmt::{self, Write as _};
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
     Error,
     Warning,
-}
-
-impl Severity {
-    fn label(self) -> &'static str {
-        match self {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        }
-    }
 }
 
 /// Where in a content file a problem sits. Lines and columns count from 1; a line of 0
@@ -30,16 +26,114 @@ pub struct Location {
     pub width: usize,
 }
 
+impl Location {
+    /// The location of the byte range `bytes` of `text`, the whole text of the file at
+    /// `path`: the one place byte offsets become line, column and width. Returns the
+    /// location and the line the span starts on (a span running over several lines is
+    /// marked to the end of its first).
+    pub fn of_bytes(
+        path: impl Into<PathBuf>,
+        text: &str,
+        bytes: Range<usize>,
+    ) -> (Location, &str) {
+        let start = floor_char_boundary(text, bytes.start.min(text.len()));
+        let end = floor_char_boundary(text, bytes.end.clamp(start, text.len()));
+        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+        let line = text[..start].matches('\n').count() + 1;
+        let column = text[line_start..start].chars().count() + 1;
+        let width = text[start..end.min(line_end)].chars().count().max(1);
+        let location = Location {
+            path: path.into(),
+            line,
+            column,
+            width,
+        };
+        (location, &text[line_start..line_end])
+    }
+}
+
+fn floor_char_boundary(text: &str, mut i: usize) -> usize {
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// A place a diagnostic points at besides its own: the other file of a duplicate, the
+/// first of two colliding rows. Drawn as a secondary label; machine formats list it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Label {
+    pub location: Location,
+    /// The source line the span points into (none for a whole file).
+    pub source_line: Option<String>,
+    /// What this place has to do with the problem, e.g. "first used here".
+    pub message: String,
+}
+
+impl Label {
+    /// A label on the byte range `bytes` of `text`, the whole text of the file `path`.
+    pub fn at_bytes(
+        path: impl Into<PathBuf>,
+        text: &str,
+        bytes: Range<usize>,
+        message: impl Into<String>,
+    ) -> Self {
+        let (location, line) = Location::of_bytes(path, text, bytes);
+        Label {
+            location,
+            source_line: Some(line.to_string()),
+            message: message.into(),
+        }
+    }
+
+    /// A label on `line:column` (1-based), `width` characters wide, of `source_line`.
+    pub fn at(
+        path: impl Into<PathBuf>,
+        (line, column, width): (usize, usize, usize),
+        source_line: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Label {
+            location: Location {
+                path: path.into(),
+                line,
+                column: column.max(1),
+                width: width.max(1),
+            },
+            source_line: Some(source_line.into()),
+            message: message.into(),
+        }
+    }
+
+    /// A label on a whole file.
+    pub fn file(path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        Label {
+            location: Location {
+                path: path.into(),
+                ..Location::default()
+            },
+            source_line: None,
+            message: message.into(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
     pub severity: Severity,
     /// Stable identifier (`E0xx` errors, `W0xx` warnings), documented in docs/diagnostics.md.
     pub code: &'static str,
+    /// Where the primary label sits.
     pub location: Location,
     pub message: String,
     pub hint: Option<String>,
     /// The source line the span points into, so the rendering needs no file access.
     pub source_line: Option<String>,
+    /// The primary label's own words, drawn beside its marker (the message says the rest).
+    pub label: Option<String>,
+    /// Other places the problem involves, possibly in other files.
+    pub secondary: Vec<Label>,
 }
 
 impl Diagnostic {
@@ -66,6 +160,8 @@ impl Diagnostic {
             message,
             hint: None,
             source_line: None,
+            label: None,
+            secondary: Vec::new(),
         }
     }
 
@@ -74,6 +170,16 @@ impl Diagnostic {
         self.location.line = line;
         self.location.column = column.max(1);
         self.location.width = width.max(1);
+        self
+    }
+
+    /// Points the diagnostic at the byte range `bytes` of `text`, the whole text of its
+    /// file, and keeps the line it starts on.
+    pub fn at_bytes(mut self, text: &str, bytes: Range<usize>) -> Self {
+        let path = std::mem::take(&mut self.location.path);
+        let (location, line) = Location::of_bytes(path, text, bytes);
+        self.location = location;
+        self.source_line = Some(line.to_string());
         self
     }
 
@@ -87,74 +193,135 @@ impl Diagnostic {
         self
     }
 
+    /// Words drawn beside the primary marker.
+    pub fn with_label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    /// Adds a secondary label: another place, in this file or another, that the problem
+    /// involves.
+    pub fn with_secondary(mut self, label: Label) -> Self {
+        self.secondary.push(label);
+        self
+    }
+
+    /// As `with_secondary`, when there is a place to point at.
+    pub fn with_secondary_opt(self, label: Option<Label>) -> Self {
+        match label {
+            Some(l) => self.with_secondary(l),
+            None => self,
+        }
+    }
+
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
 
-    /// Renders the diagnostic the way compilers do: header, location, marked source
-    /// line, hint.
+    /// Renders the diagnostic the way rustc does (annotate-snippets draws it): header,
+    /// location, the marked source lines of every label, hint. Plain text: tebiki has
+    /// never coloured its output, and logs of CI jobs keep it readable.
     pub fn render(&self) -> String {
-        let mut out = String::new();
-        let loc = &self.location;
-        let _ = writeln!(
-            out,
-            "{}[{}]: {}",
-            self.severity.label(),
-            self.code,
-            visible(&self.message, "\n\t")
-        );
-        let path = visible(&display_path(&loc.path), "").into_owned();
-        if loc.line == 0 {
-            let _ = writeln!(out, "  --> {path}");
-        } else {
-            let _ = writeln!(out, "  --> {path}:{}:{}", loc.line, loc.column);
+        let message = visible(&self.message, "\n\t");
+        let level = match self.severity {
+            Severity::Error => Level::ERROR,
+            Severity::Warning => Level::WARNING,
+        };
+        let title = level.primary_title(message.as_ref()).id(self.code);
+        let primary = Label {
+            location: self.location.clone(),
+            source_line: self.source_line.clone(),
+            message: self.label.clone().unwrap_or_default(),
+        };
+        // Labels on one line of one file share a drawing, as rustc draws them.
+        let mut drawn: Vec<(&Label, Vec<(&Label, AnnotationKind)>)> = Vec::new();
+        let all = std::iter::once((&primary, AnnotationKind::Primary))
+            .chain(self.secondary.iter().map(|l| (l, AnnotationKind::Context)));
+        for (label, kind) in all {
+            let same = drawn.iter_mut().find(|(first, _)| {
+                first.location.path == label.location.path
+                    && first.location.line == label.location.line
+                    && label.location.line > 0
+                    && first.source_line == label.source_line
+            });
+            match same {
+                Some((_, labels)) => labels.push((label, kind)),
+                None => drawn.push((label, vec![(label, kind)])),
+            }
         }
-        if let (Some(src), true) = (&self.source_line, loc.line > 0) {
-            let number = loc.line.to_string();
-            let pad = " ".repeat(number.len());
-            // Each character as shown, and how many terminal columns it takes; control
-            // characters are shown escaped, so they take the width of their escape.
-            let shown: Vec<(char, String, usize)> = src
-                .chars()
-                .take(200)
-                .map(|c| {
-                    let text = visible(c.encode_utf8(&mut [0; 4]), "\t").into_owned();
-                    let width = if text.len() > c.len_utf8() {
-                        text.chars().count()
-                    } else if is_wide(c) {
-                        2
-                    } else {
-                        1
-                    };
-                    (c, text, width)
-                })
-                .collect();
-            let before = loc.column.saturating_sub(1);
-            let lead: String = shown
-                .iter()
-                .take(before)
-                .map(|(c, _, w)| {
-                    let blank = if *c == '\t' { "\t" } else { " " };
-                    blank.repeat(*w)
-                })
-                .collect();
-            let marked_width: usize = shown
-                .iter()
-                .skip(before)
-                .take(loc.width.max(1))
-                .map(|(_, _, w)| w)
-                .sum::<usize>()
-                .max(1);
-            let line: String = shown.iter().map(|(_, t, _)| t.as_str()).collect();
-            let _ = writeln!(out, "{pad} |");
-            let _ = writeln!(out, "{number} | {line}");
-            let _ = writeln!(out, "{pad} | {lead}{}", "^".repeat(marked_width));
+        let mut elements: Vec<Element> = Vec::new();
+        for (first, labels) in &drawn {
+            let loc = &first.location;
+            let path = visible(&display_path(&loc.path), "").into_owned();
+            match (&first.source_line, loc.line) {
+                (Some(src), line) if line > 0 => {
+                    let (shown, _) = escaped(src, 1, 0);
+                    let annotations = labels.iter().map(|(l, kind)| {
+                        let (_, span) = escaped(src, l.location.column, l.location.width);
+                        let text = visible(&l.message, "");
+                        kind.span(span)
+                            .label((!text.is_empty()).then(|| text.into_owned()))
+                    });
+                    elements.push(
+                        Snippet::source(shown)
+                            .line_start(line)
+                            .path(path)
+                            .annotations(annotations)
+                            .into(),
+                    );
+                }
+                (_, line) => {
+                    let mut origin = Origin::path(path);
+                    if line > 0 {
+                        origin = origin.line(line).char_column(loc.column);
+                    }
+                    elements.push(origin.into());
+                    for (l, kind) in labels {
+                        if !l.message.is_empty() && *kind == AnnotationKind::Context {
+                            elements.push(
+                                Level::NOTE
+                                    .message(visible(&l.message, "").into_owned())
+                                    .into(),
+                            );
+                        }
+                    }
+                }
+            }
         }
         if let Some(hint) = &self.hint {
-            let _ = writeln!(out, "  = hint: {}", visible(hint, "\n\t"));
+            elements.push(
+                Level::HELP
+                    .with_name("hint")
+                    .message(visible(hint, "\n\t").into_owned())
+                    .into(),
+            );
         }
+        let report = [Group::with_title(title).elements(elements)];
+        let mut out = Renderer::plain().render(&report);
+        out.push('\n');
         out
     }
+}
+
+/// `src` as shown (control characters escaped by `visible`), and the byte range in it of
+/// the `width` characters from the 1-based `column`: the renderer measures how wide
+/// they are on the terminal.
+fn escaped(src: &str, column: usize, width: usize) -> (String, Range<usize>) {
+    let first = column.saturating_sub(1);
+    let mut shown = String::with_capacity(src.len());
+    let (mut start, mut end) = (None, None);
+    for (i, c) in src.chars().enumerate() {
+        if i == first {
+            start = Some(shown.len());
+        }
+        if i == first + width.max(1) {
+            end = Some(shown.len());
+        }
+        shown.push_str(&visible(c.encode_utf8(&mut [0; 4]), "\t"));
+    }
+    let start = start.unwrap_or(shown.len());
+    let end = end.unwrap_or(shown.len()).max(start);
+    (shown, start..end)
 }
 
 /// `text` with control characters (except those in `keep`) and bidirectional
@@ -187,13 +354,6 @@ impl fmt::Display for Diagnostic {
 
 fn display_path(path: &Path) -> String {
     path.to_string_lossy().replace('\\', "/")
-}
-
-fn is_wide(c: char) -> bool {
-    matches!(c as u32,
-        0x1100..=0x115F | 0x2E80..=0x303E | 0x3041..=0x33FF | 0x3400..=0x4DBF |
-        0x4E00..=0x9FFF | 0xA000..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF |
-        0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6)
 }
 
 /// Every problem of one run, kept in file and line order.
@@ -316,6 +476,39 @@ mod tests {
         assert!(text.contains("3 | title: 人口動態"), "{text}");
         assert!(text.contains("  |        ^^^^"), "{text}");
         assert!(text.contains("= hint: fix it"), "{text}");
+    }
+
+    #[test]
+    fn byte_spans_become_line_column_and_width_in_characters() {
+        let text = "---\ntitle: 人口動態\n---\n";
+        let start = text.find('人').unwrap_or(0);
+        let (loc, line) = Location::of_bytes("a.md", text, start..start + "人口".len());
+        assert_eq!((loc.line, loc.column, loc.width), (2, 8, 2));
+        assert_eq!(line, "title: 人口動態");
+        // Offsets inside a character or past the end are pulled back, never panic.
+        let (loc, _) = Location::of_bytes("a.md", text, start + 1..text.len() + 9);
+        assert_eq!((loc.line, loc.column, loc.width), (2, 8, 4));
+    }
+
+    #[test]
+    fn secondary_labels_are_drawn_in_their_own_files() {
+        let d = Diagnostic::error("E014", "pages/b.md", "duplicate id `b`")
+            .at_bytes("---\ntitle: 二\n", 11..14)
+            .with_label("this one")
+            .with_secondary(Label::at_bytes(
+                "pages/x/b.md",
+                "---\ntitle: 一\n",
+                11..14,
+                "the first",
+            ))
+            .with_secondary(Label::file("pages/y/b.md", "and a third"));
+        let text = d.render();
+        assert!(text.contains("--> pages/b.md:2:8"), "{text}");
+        assert!(text.contains("^^ this one"), "{text}");
+        assert!(text.contains("::: pages/x/b.md:2:8"), "{text}");
+        assert!(text.contains("-- the first"), "{text}");
+        assert!(text.contains("::: pages/y/b.md"), "{text}");
+        assert!(text.contains("= note: and a third"), "{text}");
     }
 
     #[test]

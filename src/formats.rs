@@ -3,7 +3,7 @@
 //! `diagnostics.rs`; the shapes here are documented in docs/diagnostics.md and, for
 //! `json`, by docs/diagnostics.schema.json.
 
-use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
+use crate::diagnostics::{Diagnostic, Diagnostics, Location, Severity};
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 
@@ -31,14 +31,18 @@ pub fn render(format: Format, diagnostics: &Diagnostics, root: &Path) -> String 
 /// diagnostics name files relative to `content/`; theme and folder diagnostics already
 /// carry the path they were found under.
 pub fn file_path(d: &Diagnostic, root: &Path) -> String {
-    let p = &d.location.path;
+    file_path_of(&d.location.path, d.code, root)
+}
+
+/// As `file_path`, for any path a diagnostic of `code` names (its labels' too).
+fn file_path_of(p: &Path, code: &str, root: &Path) -> String {
     let as_is = p.is_absolute()
         || (root != Path::new(".") && p.starts_with(root))
         || p.starts_with(".")
-        || d.code.starts_with("E03")
-        || d.code.starts_with("E04");
+        || code.starts_with("E03")
+        || code.starts_with("E04");
     let full: PathBuf = if as_is {
-        p.clone()
+        p.to_path_buf()
     } else {
         root.join("content").join(p)
     };
@@ -67,21 +71,39 @@ fn severity(d: &Diagnostic) -> &'static str {
     }
 }
 
+/// Line, column and end of a location, all null for a whole file.
+fn span(loc: &Location) -> (Option<usize>, Option<usize>, serde_json::Value) {
+    if loc.line == 0 {
+        (None, None, serde_json::Value::Null)
+    } else {
+        (
+            Some(loc.line),
+            Some(loc.column),
+            // The column after the span, as editors and SARIF count it.
+            serde_json::json!({"line": loc.line, "column": loc.column + loc.width.max(1)}),
+        )
+    }
+}
+
 fn json(diagnostics: &Diagnostics, root: &Path) -> String {
     let all: Vec<serde_json::Value> = diagnostics
         .iter()
         .map(|d| {
-            let loc = &d.location;
-            let (line, column, end) = if loc.line == 0 {
-                (None, None, serde_json::Value::Null)
-            } else {
-                (
-                    Some(loc.line),
-                    Some(loc.column),
-                    // The column after the span, as editors and SARIF count it.
-                    serde_json::json!({"line": loc.line, "column": loc.column + loc.width.max(1)}),
-                )
-            };
+            let (line, column, end) = span(&d.location);
+            let labels: Vec<serde_json::Value> = d
+                .secondary
+                .iter()
+                .map(|l| {
+                    let (line, column, end) = span(&l.location);
+                    serde_json::json!({
+                        "file": file_path_of(&l.location.path, d.code, root),
+                        "line": line,
+                        "column": column,
+                        "end": end,
+                        "message": l.message,
+                    })
+                })
+                .collect();
             serde_json::json!({
                 "file": file_path(d, root),
                 "line": line,
@@ -91,6 +113,8 @@ fn json(diagnostics: &Diagnostics, root: &Path) -> String {
                 "code": d.code,
                 "message": d.message,
                 "hint": d.hint,
+                "label": d.label,
+                "labels": labels,
             })
         })
         .collect();
@@ -132,6 +156,12 @@ fn gitlab(diagnostics: &Diagnostics, root: &Path) -> String {
                     "path": path,
                     "lines": {"begin": d.location.line.max(1)},
                 },
+                // The Code Climate issue format's field for the other places an
+                // issue involves (a duplicate's first file).
+                "other_locations": d.secondary.iter().map(|l| serde_json::json!({
+                    "path": file_path_of(&l.location.path, d.code, root),
+                    "lines": {"begin": l.location.line.max(1)},
+                })).collect::<Vec<_>>(),
             })
         })
         .collect();
@@ -172,6 +202,18 @@ fn github(diagnostics: &Diagnostics, root: &Path) -> String {
             .map(|(k, v)| format!("{k}={}", escape_property(&v)))
             .collect();
         let mut message = d.message.clone();
+        // A workflow command has one place; the others are named in its text.
+        for l in &d.secondary {
+            let loc = &l.location;
+            message.push_str("\nsee also: ");
+            message.push_str(&file_path_of(&loc.path, d.code, root));
+            if loc.line > 0 {
+                message.push_str(&format!(":{}:{}", loc.line, loc.column));
+            }
+            if !l.message.is_empty() {
+                message.push_str(&format!(" ({})", l.message));
+            }
+        }
         if let Some(h) = &d.hint {
             message.push_str("\nhint: ");
             message.push_str(h);

@@ -3,7 +3,7 @@
 //! path limits of file systems) run here, before anything touches the disk, so `check`
 //! and `build` refuse exactly the same sites.
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Label};
 use std::collections::HashMap;
 use std::path::PathBuf;
 use unicode_normalization::UnicodeNormalization;
@@ -44,6 +44,22 @@ impl Origin {
             file: Some((path.into(), line, column, width)),
             what: what.into(),
         }
+    }
+
+    /// A secondary label on this origin's content file, if it has one.
+    pub fn label(&self, source_line: Option<&str>) -> Option<Label> {
+        let (path, line, column, width) = self.file.as_ref()?;
+        let message = format!("{} comes from here", self.what);
+        Some(if *line > 0 {
+            Label::at(
+                path,
+                (*line, *column, *width),
+                source_line.unwrap_or(""),
+                message,
+            )
+        } else {
+            Label::file(path, message)
+        })
     }
 
     /// An error located at this origin (the content file when there is one).
@@ -201,7 +217,9 @@ pub fn check_paths<F: Placed>(
                 ),
                 source_line(here).as_deref(),
             )
-            .with_hint(collision_hint(here, other)),
+            .with_hint(collision_hint(here, other))
+            .with_label("written to the same path as the other")
+            .with_secondary_opt(other.label(source_line(other).as_deref())),
         );
     };
     for (n, file) in files.iter().enumerate() {

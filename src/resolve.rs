@@ -4,7 +4,7 @@
 
 use crate::content::body::{Body, LinkTarget};
 use crate::content::{Content, Details, Item, Kind, Spanned};
-use crate::diagnostics::{closest, Diagnostic, Diagnostics};
+use crate::diagnostics::{closest, Diagnostic, Diagnostics, Label};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
@@ -219,16 +219,20 @@ fn index_ids(r: &mut Resolver) {
     for (i, item) in content.items.iter().enumerate() {
         let key = (item.kind, item.id.to_lowercase());
         if let Some(&first) = seen.get(&key) {
-            let other = &content.items[first].source.path;
+            let other = &content.items[first];
             r.diags.push(
-                Diagnostic::error(
-                    "E014",
-                    &item.source.path,
-                    format!(
-                        "duplicate id `{}`: {} already uses it",
-                        item.id,
-                        other.display()
+                duplicate_label(
+                    Diagnostic::error(
+                        "E014",
+                        &item.source.path,
+                        format!(
+                            "duplicate id `{}`: {} already uses it",
+                            item.id,
+                            other.source.path.display()
+                        ),
                     ),
+                    item,
+                    other,
                 )
                 .with_hint("ids must be unique within a kind; rename one of the two files"),
             );
@@ -238,6 +242,21 @@ fn index_ids(r: &mut Resolver) {
         r.by_id.insert((item.kind, item.id.clone()), i);
         r.by_path.insert(item.source.path.as_path(), i);
     }
+}
+
+/// Points a duplicate id at both files: at each one's title, so the two pages can be
+/// told apart, or at the whole file when its title is not where it is expected.
+fn duplicate_label(d: Diagnostic, item: &Item, other: &Item) -> Diagnostic {
+    let here = format!("this file's id is `{}` (its file name)", item.id);
+    let there = format!("`{}` is already the id of this file", other.id);
+    let d = match item.title_span() {
+        Some(span) => d.at_bytes(&item.source.text, span).with_label(here),
+        None => d.with_label(here),
+    };
+    d.with_secondary(match other.title_span() {
+        Some(span) => Label::at_bytes(&other.source.path, &other.source.text, span, there),
+        None => Label::file(&other.source.path, there),
+    })
 }
 
 /// The edges an item's front matter names (related, laws, roadmap, amends, contacts)
@@ -537,7 +556,7 @@ fn check_contact_ids(content: &Content, diags: &mut Diagnostics) {
         return;
     };
     let lines: Vec<&str> = text.split('\n').collect();
-    let mut seen = BTreeSet::new();
+    let mut seen: BTreeMap<String, &Spanned<String>> = BTreeMap::new();
     for c in &content.contacts.rows {
         let id = c.id.value.trim();
         if !crate::content::is_valid_id(id) {
@@ -550,15 +569,29 @@ fn check_contact_ids(content: &Content, diags: &mut Diagnostics) {
                 Some("ids are lower-case ASCII words joined by `-`".into()),
             ));
         }
-        if !seen.insert(id.to_lowercase()) {
-            diags.push(data_diag(
-                path,
-                &lines,
-                "E014",
-                &c.id,
-                format!("duplicate contact id `{id}`"),
-                Some("each row needs its own id".into()),
-            ));
+        match seen.get(&id.to_lowercase()) {
+            Some(first) => {
+                let source = lines.get(first.line.saturating_sub(1)).copied();
+                diags.push(
+                    data_diag(
+                        path,
+                        &lines,
+                        "E014",
+                        &c.id,
+                        format!("duplicate contact id `{id}`"),
+                        Some("each row needs its own id".into()),
+                    )
+                    .with_secondary(Label::at(
+                        path,
+                        (first.line, first.column, first.value.chars().count()),
+                        source.unwrap_or(""),
+                        "first used here",
+                    )),
+                );
+            }
+            None => {
+                seen.insert(id.to_lowercase(), &c.id);
+            }
         }
     }
 }

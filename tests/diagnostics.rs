@@ -620,3 +620,66 @@ fn an_unknown_track_in_a_list_of_events_points_at_that_entry() {
     );
     assert_eq!(at, (15, 21));
 }
+
+// Golden renderings: what an editor sees, drawn by annotate-snippets.
+
+#[test]
+fn marks_line_up_under_wide_characters() {
+    // Seven wide characters before the link: its mark must start under the `[` (the
+    // 15th terminal column of the line), not at its character count (the 8th).
+    let (_, diags) = check_after(|s| {
+        let text = s.read("laws/law-x.md");
+        s.write(
+            "laws/law-x.md",
+            &format!("{text}\n人口動態統計の[根拠](../laws/missing.md)を参照。\n"),
+        );
+    });
+    let d = find(&diags, "E017");
+    insta::assert_snapshot!(d.render());
+}
+
+#[test]
+fn a_duplicate_id_points_at_both_files() {
+    let (_, diags) = check_after(|s| s.write("pages/guide-1.md", "---\ntitle: 重複\n---\n"));
+    let d = find(&diags, "E014");
+    assert_eq!(d.secondary.len(), 1, "{}", d.render());
+    let paths = [&d.location.path, &d.secondary[0].location.path];
+    let mut paths: Vec<String> = paths.iter().map(|p| p.to_string_lossy().into()).collect();
+    paths.sort();
+    assert_eq!(paths, ["pages/guide-1.md", "pages/guide/guide-1.md"]);
+    insta::assert_snapshot!(d.render());
+}
+
+#[test]
+fn an_unknown_id_in_a_flow_list_is_drawn_under_that_entry() {
+    let (_, diags) = check_after(|s| {
+        edit(
+            s,
+            "surveys/chosa-a.md",
+            "contacts: [kikaku]",
+            "contacts: [kikaku, kikak]",
+        )
+    });
+    let d = find(&diags, "E017");
+    assert_eq!((d.location.line, d.location.column), (14, 20));
+    insta::assert_snapshot!(d.render());
+}
+
+#[test]
+fn a_duplicate_contact_id_points_at_the_first_row_too() {
+    let (site, _) = check_after(|_| {});
+    let text = site.read("contacts.yaml");
+    let start = text.find("  - id: kikaku").expect("the first row");
+    let end = text.find("  - id: hogo").expect("the second row");
+    let row = &text[start..end];
+    site.write("contacts.yaml", &format!("{}\n{row}", text.trim_end()));
+    let diags = site.check().expect_err("a duplicate contact id fails");
+    let d = find(&diags, "E014");
+    assert_eq!(d.secondary.len(), 1, "{}", d.render());
+    assert!(
+        d.secondary[0].location.line < d.location.line,
+        "{}",
+        d.render()
+    );
+    insta::assert_snapshot!(d.render());
+}

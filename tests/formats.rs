@@ -23,6 +23,8 @@ fn broken_site() -> Site {
         "laws/law-y.md",
         "---\ntitle: 法律Y\ncolour: red\nstatus: enactd\n---\n本文\n",
     );
+    // A duplicate id: one diagnostic on two files.
+    site.write("pages/guide-1.md", "---\ntitle: 重複\n---\n");
     site
 }
 
@@ -81,6 +83,23 @@ fn json_matches_the_published_schema_and_says_where() {
     assert!(unknown["hint"].as_str().is_some());
     let whole_file = find("E013");
     assert!(whole_file["line"].is_null() && whole_file["end"].is_null());
+    assert_eq!(reference["labels"], serde_json::json!([]));
+    let duplicate = find("E014");
+    assert_eq!(duplicate["file"], "content/pages/guide-1.md");
+    assert_eq!(
+        (&duplicate["line"], &duplicate["column"]),
+        (&2.into(), &8.into())
+    );
+    assert_eq!(
+        duplicate["labels"],
+        serde_json::json!([{
+            "file": "content/pages/guide/guide-1.md",
+            "line": 2,
+            "column": 8,
+            "end": {"line": 2, "column": 11},
+            "message": "`guide-1` is already the id of this file",
+        }])
+    );
 
     // A clean site: an empty list, and success.
     let clean = Site::copy_of("basic");
@@ -153,6 +172,16 @@ fn gitlab_report_has_code_quality_fields_and_stable_fingerprints() {
     assert_eq!(e017["location"]["path"], "content/surveys/Bad,Id:x%.md");
     assert_eq!(e017["location"]["lines"]["begin"], 6);
     assert_eq!(e017["severity"], "major");
+    let e014 = first
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["check_name"] == "E014")
+        .expect("the E014 issue");
+    assert_eq!(
+        e014["other_locations"],
+        serde_json::json!([{"path": "content/pages/guide/guide-1.md", "lines": {"begin": 2}}])
+    );
 
     // The same content gives the same fingerprints, run after run...
     let again: serde_json::Value = serde_json::from_str(&stdout(&check(&site, "gitlab"))).unwrap();
@@ -253,6 +282,18 @@ fn github_output_is_workflow_commands_with_escaped_values() {
     assert!(
         reference.message.contains("\nhint: "),
         "the hint is on its own line"
+    );
+    let duplicate = commands
+        .iter()
+        .find(|c| c.props.get("title").is_some_and(|t| t.ends_with("E014")))
+        .expect("the E014 command");
+    assert_eq!(duplicate.props["file"], "content/pages/guide-1.md");
+    assert!(
+        duplicate
+            .message
+            .contains("\nsee also: content/pages/guide/guide-1.md:2:8 ("),
+        "{}",
+        duplicate.message
     );
     let warning = commands
         .iter()

@@ -79,3 +79,23 @@ pub struct Item {
     pub common: Common,
     pub details: Details,
 }
+
+impl Item {
+    /// The byte range of the title's value in the file, for diagnostics about the item
+    /// as a whole (its id is its file name, written nowhere inside): the `title:` key
+    /// that starts a line of the front matter, the one form the content model shows.
+    pub fn title_span(&self) -> Option<std::ops::Range<usize>> {
+        let fm = self.source.front_matter.clone();
+        let yaml = self.source.text.get(fm.clone())?;
+        let mut offset = fm.start;
+        for line in yaml.split_inclusive('\n') {
+            if let Some(value) = line.strip_prefix("title:") {
+                let start = offset + "title:".len() + (value.len() - value.trim_start().len());
+                let end = offset + "title:".len() + value.trim_end().len();
+                return Some(start..end.max(start));
+            }
+            offset += line.len();
+        }
+        None
+    }
+}
