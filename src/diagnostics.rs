@@ -31,11 +31,7 @@ impl Location {
     /// `path`: the one place byte offsets become line, column and width. Returns the
     /// location and the line the span starts on (a span running over several lines is
     /// marked to the end of its first).
-    pub fn of_bytes(
-        path: impl Into<PathBuf>,
-        text: &str,
-        bytes: Range<usize>,
-    ) -> (Location, &str) {
+    pub fn of_bytes(path: impl Into<PathBuf>, text: &str, bytes: Range<usize>) -> (Location, &str) {
         let start = floor_char_boundary(text, bytes.start.min(text.len()));
         let end = floor_char_boundary(text, bytes.end.clamp(start, text.len()));
         let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);

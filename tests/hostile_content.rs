@@ -437,6 +437,74 @@ fn a_fiscal_year_that_does_not_fit_is_refused_not_wrapped() {
     assert!(b.contains("4294967296"), "{b}");
 }
 
+/// The `href` of the link whose text is `text` on `page`.
+fn href_of<'a>(page: &'a str, text: &str) -> &'a str {
+    let end = page
+        .find(&format!("\">{text}</a>"))
+        .unwrap_or_else(|| panic!("no link {text} in {page}"));
+    let start = page[..end].rfind("href=\"").expect("an href") + "href=\"".len();
+    &page[start..end]
+}
+
+#[test]
+fn raw_html_links_to_content_files_go_to_their_pages_like_markdown_links() {
+    let site = Site::copy_of("basic");
+    edit(
+        &site,
+        "laws/law-x.md",
+        "法律の目的。",
+        "法律の目的。<a href=\"../surveys/chosa-a.md\">生の調査</a>、\
+         [書いた調査](../surveys/chosa-a.md)、<a href=\"#目的\">生の見出し</a>。\n\n\
+         <div>\n<a href=\"../laws/law-x.md\">ブロックの法律</a>\n</div>\n\n\
+         <img src=\"../surveys/chosa-a.md\" alt=\"画像\">",
+    );
+    let out = run(&site, &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let page = site.page("laws/law-x/index.html");
+    let markdown = href_of(&page, "書いた調査");
+    assert!(!markdown.contains(".md"), "{markdown}");
+    assert_eq!(href_of(&page, "生の調査"), markdown);
+    assert_eq!(href_of(&page, "生の見出し"), "#目的");
+    assert!(!href_of(&page, "ブロックの法律").contains(".md"), "{page}");
+    assert!(page.contains(&format!("<img src=\"{markdown}\"")), "{page}");
+    assert!(
+        !page.contains(".md\""),
+        "a .md link reached the page:\n{page}"
+    );
+}
+
+#[test]
+fn a_raw_html_link_to_a_missing_file_is_refused_like_a_markdown_link() {
+    let broken = |link: &str| {
+        let site = Site::copy_of("basic");
+        edit(
+            &site,
+            "laws/law-x.md",
+            "法律の目的。",
+            &format!("法律の目的。{link}"),
+        );
+        let text = refused(&site, &[]);
+        let line = at(&site, "laws/law-x.md", "法律の目的。");
+        let block = block(&text, "E017", &line).to_string();
+        block.lines().next().unwrap_or_default().to_string()
+    };
+    let raw = broken("<a href=\"../laws/missing.md\">無い</a>");
+    let markdown = broken("[無い](../laws/missing.md)");
+    assert_eq!(raw, markdown);
+    assert!(raw.contains("laws/missing.md"), "{raw}");
+    // Column: the link's target itself, after `法律の目的。<a href="`.
+    let site = Site::copy_of("basic");
+    edit(
+        &site,
+        "laws/law-x.md",
+        "法律の目的。",
+        "法律の目的。<a href=\"../laws/missing.md\">無い</a>",
+    );
+    let text = refused(&site, &[]);
+    let line = at(&site, "laws/law-x.md", "法律の目的。");
+    block(&text, "E017", &format!("{line}16"));
+}
+
 #[test]
 fn an_unclosed_raw_link_ends_with_its_paragraph() {
     let site = Site::copy_of("basic");

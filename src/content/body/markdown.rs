@@ -431,7 +431,23 @@ fn flush_html(
     r: &mut Renderer,
 ) {
     let before = open.depth();
-    let clean = CowStr::from(sanitize::sanitize_html_in(&html, open, at));
+    let src = r.src;
+    let body = src.text.get(src.body_start..).unwrap_or("");
+    let clean = sanitize::sanitize_html_in(&html, open, at, &mut |url, offset| {
+        // The run is the body's text from `at` unless pulldown-cmark took out a
+        // container's marks (`> `) or a reference was decoded: then the URL is looked
+        // up from there, so the diagnostic's line and column stay its own.
+        let guess = at + offset;
+        let found = if body.get(guess..).is_some_and(|s| s.starts_with(url)) {
+            guess
+        } else {
+            body.get(at..)
+                .and_then(|s| s.find(url))
+                .map_or(guess, |i| at + i)
+        };
+        r.rewrite(url, found)
+    });
+    let clean = CowStr::from(clean);
     if inline {
         events.push(Event::InlineHtml(clean));
         return;

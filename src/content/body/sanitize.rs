@@ -39,7 +39,8 @@
 //! page around the body), and [`OpenElements::close_to`] closes what the body
 //! left open. An unclosed `<a href=…>` would otherwise turn the rest of the page,
 //! footer included, into one link: browsers re-open formatting elements in every
-//! following block.
+//! following block. It also hands every relative `href`/`src` to the caller, which
+//! rewrites and checks it as it does Markdown links (`.md` targets become page URLs).
 //!
 //! Every scan only moves forward, and the few searches that can fail are
 //! remembered, so running time is linear in the fragment length whatever the
@@ -209,11 +210,25 @@ const PHRASING: &[&str] = &[
     "rt", "ruby", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var",
 ];
 
+/// Rewrites a relative link target (decoded) found at a byte offset of the fragment.
+pub type LinkRewriter<'r> = dyn FnMut(&str, usize) -> String + 'r;
+
 /// Sanitises one fragment of a body whose open elements are tracked in `open`;
-/// `at` is recorded with every element this fragment opens.
-pub fn sanitize_html_in(fragment: &str, open: &mut OpenElements, at: usize) -> String {
+/// `at` is recorded with every element this fragment opens. Every relative `href` of
+/// an `<a>` and `src` of an `<img>` (no scheme, not `//host`) goes through `link`,
+/// with its character references decoded and its byte offset in `fragment`, and is
+/// written as `link` returns it: the body's own links are rewritten and checked
+/// exactly like Markdown links, so raw `<a href="../laws/x.md">` reaches the page
+/// and a missing target is an error.
+pub fn sanitize_html_in(
+    fragment: &str,
+    open: &mut OpenElements,
+    at: usize,
+    link: &mut LinkRewriter,
+) -> String {
     let mut sanitizer = Sanitizer::new(fragment);
     sanitizer.open = Some((open, at));
+    sanitizer.link = Some(link);
     sanitizer.run()
 }
 
@@ -238,6 +253,8 @@ struct Sanitizer<'a> {
     no_close_tag_from: [usize; CONTENT_DROPPED.len()],
     /// The body's open elements, when balancing (see [`sanitize_html_in`]).
     open: Option<(&'a mut OpenElements, usize)>,
+    /// Rewrites relative link targets (see [`sanitize_html_in`]).
+    link: Option<&'a mut LinkRewriter<'a>>,
 }
 
 impl<'a> Sanitizer<'a> {
@@ -251,6 +268,7 @@ impl<'a> Sanitizer<'a> {
             no_comment_end_from: usize::MAX,
             no_close_tag_from: [usize::MAX; CONTENT_DROPPED.len()],
             open: None,
+            link: None,
         }
     }
 
@@ -480,7 +498,19 @@ impl<'a> Sanitizer<'a> {
                 continue;
             }
             let mut value = String::new();
-            push_escaped(&mut value, raw_value.unwrap_or(""));
+            match (self.link.as_mut(), raw_value) {
+                (Some(link), Some(raw)) if matches!(attr, "href" | "src") => {
+                    let url = decode_refs(raw);
+                    let url = url.trim_matches(|c: char| c.is_ascii_whitespace());
+                    if is_relative(url) {
+                        let offset = raw.as_ptr() as usize - self.src.as_ptr() as usize;
+                        push_escaped(&mut value, &link(url, offset));
+                    } else {
+                        push_escaped(&mut value, raw);
+                    }
+                }
+                _ => push_escaped(&mut value, raw_value.unwrap_or("")),
+            }
             // Checked on the escaped form because that is exactly what the
             // browser will decode.
             if matches!(attr, "href" | "src") && !url_is_safe(&value) {
@@ -573,6 +603,16 @@ fn url_is_safe(escaped: &str) -> bool {
         // No scheme: a relative reference, resolved against the page.
         _ => true,
     }
+}
+
+/// Whether a decoded URL is a reference within the site: no scheme, no `//host`, and
+/// nothing [`decode_refs`] could not decode (a URL it cannot read is left as written,
+/// to [`url_is_safe`]).
+fn is_relative(url: &str) -> bool {
+    let scheme_end = url.find([':', '/', '?', '#']);
+    !url.starts_with("//")
+        && !url.contains('\u{FFFD}')
+        && !scheme_end.is_some_and(|i| url[i..].starts_with(':'))
 }
 
 /// Decodes the character references that survive [`push_escaped`].
@@ -1223,12 +1263,13 @@ mod tests {
     fn balancing_closes_only_what_the_body_opened() {
         use super::{sanitize_html_in, OpenElements};
         let mut open = OpenElements::default();
-        let a = sanitize_html_in("<a href=\"https://x.jp/\"><b>", &mut open, 7);
+        let keep = &mut |url: &str, _| url.to_string();
+        let a = sanitize_html_in("<a href=\"https://x.jp/\"><b>", &mut open, 7, keep);
         assert_eq!(a, "<a href=\"https://x.jp/\"><b>");
         // A stray end tag is dropped; a matching one closes what it contains.
-        assert_eq!(sanitize_html_in("</div></a>", &mut open, 9), "</a>");
+        assert_eq!(sanitize_html_in("</div></a>", &mut open, 9, keep), "</a>");
         assert_eq!(open.depth(), 0);
-        sanitize_html_in("<div><p><a href=\"#x\"><br>", &mut open, 3);
+        sanitize_html_in("<div><p><a href=\"#x\"><br>", &mut open, 3, keep);
         let (html, closed) = open.close_to(1);
         assert_eq!(html, "</a>");
         assert_eq!(closed, [("a", 3)]);
