@@ -53,9 +53,6 @@ pub struct BodySource<'a> {
     pub lines: &'a crate::content::source::LineIndex,
 }
 
-/// Scratch switch: ammonia sanitises the whole body instead (see ammonia_scratch.rs).
-const AMMONIA: bool = cfg!(feature = "ammonia-scratch");
-
 const SAFE_SCHEMES: [&str; 4] = ["http", "https", "mailto", "tel"];
 
 fn options() -> Options {
@@ -219,18 +216,10 @@ pub fn render(src: &BodySource) -> (Body, Vec<Diagnostic>) {
     // Markdown block still open: its end closes what was opened inside it.
     let mut open = sanitize::OpenElements::default();
     let mut block_marks: Vec<usize> = Vec::new();
-    let mut had_html = false;
 
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         // Raw HTML arrives in pieces; sanitise each run of them as one fragment.
         let is_html = matches!(event, Event::Html(_) | Event::InlineHtml(_));
-        if AMMONIA {
-            if let Event::Html(h) | Event::InlineHtml(h) = event {
-                had_html = true;
-                events.push(Event::Html(h));
-                continue;
-            }
-        }
         if !is_html {
             if let Some(raw) = raw_html.take() {
                 flush_html(raw, &mut open, &mut events, &mut r);
@@ -250,7 +239,7 @@ pub fn render(src: &BodySource) -> (Body, Vec<Diagnostic>) {
                 | TagEnd::TableCell
                 | TagEnd::Item
                 | TagEnd::BlockQuote(_),
-            ) if !AMMONIA => {
+            ) => {
                 let mark = block_marks.pop().unwrap_or(0);
                 close_open(
                     &mut open,
@@ -424,17 +413,6 @@ pub fn render(src: &BodySource) -> (Body, Vec<Diagnostic>) {
             .replace(" style=\"text-align: center\"", " class=\"align-center\"")
             .replace(" style=\"text-align: right\"", " class=\"align-right\"");
     }
-    #[cfg(feature = "ammonia-scratch")]
-    if had_html {
-        let (clean, found) =
-            super::ammonia_scratch::clean(&html, r.src.path.to_path_buf(), r.page_url.clone());
-        html = clean;
-        for url in found {
-            let at = body.find(&url).unwrap_or(0);
-            r.rewrite(&url, at);
-        }
-    }
-    let _ = had_html;
     let rendered = Body {
         html,
         headings,

@@ -2,8 +2,6 @@
 //! exactly once, into a [`Body`] (sanitised HTML, headings, the links it makes), before
 //! the site graph is resolved from those links.
 
-#[cfg(feature = "ammonia-scratch")]
-mod ammonia_scratch;
 pub mod highlight;
 pub mod markdown;
 pub mod sanitize;

@@ -48,7 +48,7 @@
 
 /// Elements that are re-serialised as tags. Anything else is either dropped
 /// ([`DROPPED`]) or shown as text.
-pub(crate) const ALLOWED: &[&str] = &[
+const ALLOWED: &[&str] = &[
     "a",
     "abbr",
     "b",
@@ -138,15 +138,15 @@ const DROPPED: &[&str] = &[
 /// Subset of [`DROPPED`] whose content is removed as well, when the close
 /// tag is in the same fragment: their content is code, or text that a
 /// browser would never have shown in the page body.
-pub(crate) const CONTENT_DROPPED: &[&str] = &[
+const CONTENT_DROPPED: &[&str] = &[
     "script", "style", "template", "iframe", "noscript", "xmp", "textarea", "title",
 ];
 
 /// Attributes allowed on every allowed element.
-pub(crate) const GLOBAL_ATTRS: &[&str] = &["id", "class", "title", "lang", "dir"];
+const GLOBAL_ATTRS: &[&str] = &["id", "class", "title", "lang", "dir"];
 
 /// URL schemes that cannot run code in the page.
-pub(crate) const SAFE_SCHEMES: &[&str] = &["http", "https", "mailto", "tel"];
+const SAFE_SCHEMES: &[&str] = &["http", "https", "mailto", "tel"];
 
 /// Sanitises one raw-HTML fragment. Stateless: every call stands alone.
 ///
@@ -154,9 +154,6 @@ pub(crate) const SAFE_SCHEMES: &[&str] = &["http", "https", "mailto", "tel"];
 /// this module, plus escaped text; see the module documentation for the
 /// rules.
 pub fn sanitize_html(fragment: &str) -> String {
-    #[cfg(feature = "ammonia-scratch")]
-    return super::ammonia_scratch::clean(fragment, Default::default(), String::new()).0;
-    #[cfg(not(feature = "ammonia-scratch"))]
     Sanitizer::new(fragment).run()
 }
 
