@@ -97,7 +97,8 @@ impl Resolver<'_> {
                     at,
                     format!("`{field}` refers to `{id}`, which is a draft (draft: true) and is not published"),
                     Some(format!("publish {} first, or remove the reference", self.content.items[target].source.path.display())),
-                );
+                )
+                .with_secondary(Label::file(&self.content.items[target].source.path, "the draft"));
                 self.diags.push(d);
                 None
             }

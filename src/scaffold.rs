@@ -3,7 +3,7 @@
 //! that breaks the id rule or is already taken, with the usual diagnostics.
 
 use crate::content::{is_valid_id, Kind};
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Label};
 use std::path::{Path, PathBuf};
 
 /// How every placeholder value of a new file begins: `check` finds the ones left behind.
@@ -89,7 +89,8 @@ pub fn create(
         .with_hint(format!(
             "choose another id, or edit content/{taken}; ids are unique within `{}`",
             kind.dir()
-        )));
+        ))
+        .with_secondary(Label::file(&existing, "the file that has this id")));
     }
     let text = template(kind, id, title);
     let path = content.join(&rel);

@@ -263,6 +263,26 @@ fn reference_to_a_draft_is_an_error() {
 }
 
 #[test]
+fn reference_to_a_draft_points_at_the_draft_too() {
+    let (_, diags) = check_after(|s| {
+        edit(
+            s,
+            "roadmap/card-1.md",
+            "title: 工程１",
+            "title: 工程１\ndraft: true",
+        )
+    });
+    let d = find(&diags, "E018");
+    let others: Vec<_> = d.secondary.iter().map(|l| &l.location.path).collect();
+    assert_eq!(
+        others,
+        [std::path::Path::new("roadmap/card-1.md")],
+        "{}",
+        d.render()
+    );
+}
+
+#[test]
 fn malformed_related_entry_is_an_error() {
     assert_error(
         |s| {

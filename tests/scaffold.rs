@@ -147,6 +147,8 @@ fn a_taken_id_is_refused_and_the_file_left_alone() {
     assert!(!out.status.success());
     let stderr = text(&out.stderr);
     assert!(stderr.contains("pages/guide/guide-1.md"), "{stderr}");
+    // The file that has the id is pointed at, not only named.
+    assert!(stderr.contains("::: pages/guide/guide-1.md"), "{stderr}");
     assert!(!site.root().join("content/pages/guide-1.md").exists());
 }
 
