@@ -645,8 +645,9 @@ fn an_unknown_track_in_a_list_of_events_points_at_that_entry() {
 
 #[test]
 fn marks_line_up_under_wide_characters() {
-    // Seven wide characters before the link: its mark must start under the `[` (the
-    // 15th terminal column of the line), not at its character count (the 8th).
+    // Nine wide characters and `[`, `]`, `(` before the link's target: its mark must
+    // start under the `.` (the 22nd terminal column of the line), not at its character
+    // count (the 13th), and cover the target exactly.
     let (_, diags) = check_after(|s| {
         let text = s.read("laws/law-x.md");
         s.write(

@@ -342,7 +342,7 @@ pub fn render(src: &BodySource) -> (Body, Vec<Diagnostic>) {
                 title,
                 id,
             }) => {
-                let dest = r.rewrite(&dest_url, range.start);
+                let dest = r.rewrite(&dest_url, dest_offset(body, &range, &dest_url));
                 events.push(Event::Start(Tag::Link {
                     link_type,
                     dest_url: dest.into(),
@@ -356,7 +356,7 @@ pub fn render(src: &BodySource) -> (Body, Vec<Diagnostic>) {
                 title,
                 id,
             }) => {
-                let dest = r.rewrite(&dest_url, range.start);
+                let dest = r.rewrite(&dest_url, dest_offset(body, &range, &dest_url));
                 events.push(Event::Start(Tag::Image {
                     link_type,
                     dest_url: dest.into(),
@@ -419,6 +419,16 @@ pub fn render(src: &BodySource) -> (Body, Vec<Diagnostic>) {
         links: r.links,
     };
     (rendered, r.diagnostics)
+}
+
+/// Where the destination of a link or image is written in the body, so its diagnostics
+/// mark the target itself; the start of the link when it is not written out as is (a
+/// reference-style link, an escaped or angle-bracketed target).
+fn dest_offset(body: &str, range: &std::ops::Range<usize>, dest: &str) -> usize {
+    body.get(range.clone())
+        .and_then(|written| written.rfind(dest))
+        .filter(|_| !dest.is_empty())
+        .map_or(range.start, |i| range.start + i)
 }
 
 /// Sanitises a run of raw HTML as one fragment. Elements a raw HTML *block* opens
