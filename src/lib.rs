@@ -585,8 +585,7 @@ fn plan(
         });
     }
     // The search index of every published page (src/search/).
-    let records = search::records::records(&site.views);
-    for (path, bytes) in search::build(&records) {
+    for (path, bytes) in search::records::index(&site.views) {
         plan.push(Planned {
             origin: outputs::Origin::generated(format!("the search index file {path}")),
             path,

@@ -19,6 +19,12 @@
 //! (grams and their postings, bucketed by a hash of their first two characters),
 //! `t<n>.js` (page texts, a few pages each, with the anchors to link to: start and end
 //! in the text, id, label).
+//!
+//! Building streams: a sample of pages fixes the character code and the sizes, then
+//! runs of pages are indexed in parallel, each page's record made, indexed, written into
+//! its text file and dropped; the runs' postings join per partition of buckets, kept as
+//! compact bytes (or bitmaps for grams on most pages) until the bucket files are written.
+//! Holding every text and four bytes per posting at once doubled a build's memory.
 
 pub mod encode;
 pub mod html_text;
@@ -236,32 +242,41 @@ impl std::hash::Hasher for KeyHasher {
     }
 }
 
-type Postings = HashMap<Key, Vec<u32>, std::hash::BuildHasherDefault<KeyHasher>>;
+type Map<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<KeyHasher>>;
 
-/// Adds that `page` holds gram `k`, starting at a character of weight `w`. Pages come
-/// in order, so a repeat can only be the last entry: a gram met twice in the body
-/// becomes "repeated".
-fn add(postings: &mut Postings, k: Key, page: u32, w: u8) {
-    push_posting(postings.entry(k).or_default(), page, w);
-}
+/// Pages read ahead of indexing to fix the character code of page texts, the pages per
+/// text file and the number of buckets: about this many, evenly spread (every page of a
+/// site this small, whose figures are then exact).
+const SAMPLE: usize = 256;
+/// Pages one thread indexes before its postings join the rest: small enough that the
+/// runs in flight hold little, large enough that a gram's list grows rarely.
+const RUN: usize = 128;
+/// Groups of buckets, each merged by one thread, so merging runs in parallel too.
+const PARTITIONS: u32 = 64;
 
-fn push_posting(list: &mut Vec<u32>, page: u32, w: u8) {
-    match list.last_mut() {
-        Some(last) if *last >> 2 == page => {
-            let merged = ((*last & 3) as u8).max(w).max(W_REPEATED);
-            *last = (page << 2) | merged as u32;
-        }
-        _ => list.push((page << 2) | w as u32),
-    }
-}
-
-/// The postings of a run of pages: grams of the Basic Multilingual Plane under 64-bit
-/// keys (smaller and faster to hash: most of indexing is this map), other grams under
-/// full keys, single characters of the BMP in a table.
+/// One thread's grams, kept from run to run (so its maps stop growing early), and the
+/// postings of the run at hand. Grams are numbered as first met; postings go to one
+/// flat list in page order and are grouped by gram when the run ends (a counting sort):
+/// a list per gram would cost an allocation per gram and run.
 struct Grams {
-    bmp: HashMap<u64, Vec<u32>, std::hash::BuildHasherDefault<KeyHasher>>,
-    grams: Postings,
-    singles: Vec<Vec<u32>>,
+    /// Grams of the Basic Multilingual Plane under 64-bit keys (smaller and faster to
+    /// hash: most of indexing is this map), other grams under full keys, single
+    /// characters of the BMP in a table (`id + 1`, 0 for none).
+    bmp: Map<u64, u32>,
+    wide: Map<Key, u32>,
+    singles: Vec<u32>,
+    keys: Vec<Key>,
+    /// The bucket of each gram.
+    bucket: Vec<u32>,
+    /// Page (plus one, 0 for none) and weight of each gram's posting not yet written:
+    /// a gram met again on the same page only raises its weight.
+    last: Vec<u32>,
+    weight: Vec<u8>,
+    /// Grams of this run, postings of this run as (gram, posting), and a count per gram.
+    touched: Vec<u32>,
+    flat: Vec<(u32, u32)>,
+    count: Vec<u32>,
+    buckets: u32,
 }
 
 /// A gram of BMP characters as 16-bit groups, zero-padded.
@@ -278,21 +293,56 @@ fn key_bmp(chars: &[char]) -> Option<u64> {
 }
 
 fn widen(k: u64) -> Key {
-    let chars: Vec<char> = (0..GRAM)
-        .rev()
-        .map(|i| ((k >> (16 * i)) & 0xFFFF) as u32)
-        .filter(|&c| c != 0)
-        .filter_map(char::from_u32)
-        .collect();
-    key_of(&chars)
+    let mut out: Key = 0;
+    for i in (0..GRAM).rev() {
+        out = (out << 21) | ((k >> (16 * i)) & 0xFFFF) as Key;
+    }
+    out
 }
 
 impl Grams {
-    fn new() -> Grams {
+    fn new(buckets: u32) -> Grams {
         Grams {
-            bmp: HashMap::default(),
-            grams: Postings::default(),
-            singles: vec![Vec::new(); 0x10000],
+            bmp: Map::default(),
+            wide: Map::default(),
+            singles: vec![0; 0x10000],
+            keys: Vec::new(),
+            bucket: Vec::new(),
+            last: Vec::new(),
+            weight: Vec::new(),
+            touched: Vec::new(),
+            flat: Vec::new(),
+            count: Vec::new(),
+            buckets,
+        }
+    }
+
+    fn new_id(&mut self, k: Key) -> u32 {
+        let id = self.keys.len() as u32;
+        self.keys.push(k);
+        self.bucket.push(bucket_of(k, self.buckets));
+        self.last.push(0);
+        self.weight.push(0);
+        self.count.push(0);
+        id
+    }
+
+    /// Notes that `page` holds gram `id`, starting at a character of weight `w`. A gram
+    /// met twice on a page (in the body) becomes "repeated".
+    #[inline(always)]
+    fn hit(&mut self, id: u32, page: u32, w: u8) {
+        let i = id as usize;
+        let last = self.last[i];
+        if last == page + 1 {
+            self.weight[i] = self.weight[i].max(w).max(W_REPEATED);
+        } else {
+            if last != 0 {
+                self.flat.push((id, ((last - 1) << 2) | self.weight[i] as u32));
+            } else {
+                self.touched.push(id);
+            }
+            self.last[i] = page + 1;
+            self.weight[i] = w;
         }
     }
 
@@ -303,249 +353,518 @@ impl Grams {
         for i in 0..n {
             let w = weight[i];
             let c = norm[i];
-            if (c as u32) < 0x10000 {
-                push_posting(&mut self.singles[c as usize], page, w);
+            let id = if (c as u32) < 0x10000 {
+                match self.singles[c as usize] {
+                    0 => {
+                        let id = self.new_id(key_of(&norm[i..i + 1]));
+                        self.singles[c as usize] = id + 1;
+                        id
+                    }
+                    s => s - 1,
+                }
             } else {
-                add(&mut self.grams, key_of(&norm[i..i + 1]), page, w);
-            }
+                self.wide_id(key_of(&norm[i..i + 1]))
+            };
+            self.hit(id, page, w);
             if i + 1 < n {
                 let gram = &norm[i..(i + GRAM).min(n)];
-                match key_bmp(gram) {
-                    Some(k) => push_posting(self.bmp.entry(k).or_default(), page, w),
-                    None => add(&mut self.grams, key_of(gram), page, w),
+                let id = match key_bmp(gram) {
+                    Some(k) => match self.bmp.get(&k) {
+                        Some(&id) => id,
+                        None => {
+                            let id = self.new_id(widen(k));
+                            self.bmp.insert(k, id);
+                            id
+                        }
+                    },
+                    None => self.wide_id(key_of(gram)),
+                };
+                self.hit(id, page, w);
+            }
+        }
+    }
+
+    fn wide_id(&mut self, k: Key) -> u32 {
+        if let Some(&id) = self.wide.get(&k) {
+            return id;
+        }
+        let id = self.new_id(k);
+        self.wide.insert(k, id);
+        id
+    }
+
+    /// The run's postings grouped by gram, pages ascending within each; the grams'
+    /// state is cleared for the next run.
+    fn finish(&mut self) -> RunPostings {
+        for &id in &self.touched {
+            let i = id as usize;
+            self.flat
+                .push((id, ((self.last[i] - 1) << 2) | self.weight[i] as u32));
+            self.last[i] = 0;
+        }
+        for &(id, _) in &self.flat {
+            self.count[id as usize] += 1;
+        }
+        let parts = PARTITIONS.min(self.buckets);
+        let mut by_part: Vec<Vec<(Key, u32, u32)>> = vec![Vec::new(); parts as usize];
+        let mut at = 0u32;
+        for &id in &self.touched {
+            let i = id as usize;
+            let n = self.count[i];
+            by_part[(self.bucket[i] % parts) as usize].push((self.keys[i], at, at + n));
+            // From here on, where the gram's next posting goes.
+            self.count[i] = at;
+            at += n;
+        }
+        let mut postings = vec![0u32; self.flat.len()];
+        for &(id, v) in &self.flat {
+            let slot = &mut self.count[id as usize];
+            postings[*slot as usize] = v;
+            *slot += 1;
+        }
+        for &id in &self.touched {
+            self.count[id as usize] = 0;
+        }
+        self.touched.clear();
+        self.flat.clear();
+        RunPostings { postings, by_part }
+    }
+}
+
+/// The postings of one run, by partition: each gram with its range of `postings`.
+struct RunPostings {
+    postings: Vec<u32>,
+    by_part: Vec<Vec<(Key, u32, u32)>>,
+}
+
+/// What a run of pages gives: its text files, the kind and category of each page, its
+/// postings.
+struct Run {
+    texts: Vec<(String, Vec<u8>)>,
+    kinds: Vec<Kinds>,
+    postings: RunPostings,
+}
+
+type Kinds = ((String, String), Option<(String, String)>);
+
+/// The postings of every gram of a partition so far, held compact until the files are
+/// written (four bytes a posting, for every gram at once, made the index the largest
+/// part of a build's memory).
+#[derive(Default)]
+struct Partition {
+    lists: Map<Key, GramList>,
+}
+
+/// A gram's postings: page gaps with their weight (`(gap << 2) | weight`, the numbers
+/// the files spell) as LEB128 bytes; once a gram is on more than a quarter of the pages,
+/// bitmaps instead, which say the same in fewer bytes.
+#[derive(Default)]
+struct GramList {
+    /// The page after the last one listed.
+    next: u32,
+    count: u32,
+    bytes: Vec<u8>,
+    dense: Option<Box<Dense>>,
+}
+
+/// Pages holding the gram, pages where it is repeated, and the pages of title or
+/// heading weight with that weight (as gaps between them).
+struct Dense {
+    present: Vec<u64>,
+    repeated: Vec<u64>,
+    strong: Vec<u8>,
+    strong_next: u32,
+}
+
+fn push_varint(out: &mut Vec<u8>, mut v: u64) {
+    while v >= 0x80 {
+        out.push((v as u8) | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+fn varints(bytes: &[u8]) -> impl Iterator<Item = u64> + '_ {
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        let mut v = 0u64;
+        let mut shift = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            i += 1;
+            v |= ((b & 0x7F) as u64) << shift;
+            if b < 0x80 {
+                return Some(v);
+            }
+            shift += 7;
+        }
+        None
+    })
+}
+
+impl Dense {
+    fn new(pages: usize) -> Dense {
+        Dense {
+            present: vec![0; pages.div_ceil(64)],
+            repeated: vec![0; pages.div_ceil(64)],
+            strong: Vec::new(),
+            strong_next: 0,
+        }
+    }
+
+    fn add(&mut self, page: u32, w: u8) {
+        let (word, bit) = (page as usize / 64, 1u64 << (page % 64));
+        self.present[word] |= bit;
+        if w >= W_HEADING {
+            push_varint(
+                &mut self.strong,
+                (((page - self.strong_next) as u64) << 2) | w as u64,
+            );
+            self.strong_next = page + 1;
+        } else if w == W_REPEATED {
+            self.repeated[word] |= bit;
+        }
+    }
+}
+
+impl GramList {
+    fn add(&mut self, page: u32, w: u8) {
+        match &mut self.dense {
+            Some(d) => d.add(page, w),
+            None => push_varint(&mut self.bytes, (((page - self.next) as u64) << 2) | w as u64),
+        }
+        self.next = page + 1;
+        self.count += 1;
+    }
+
+    /// Calls `f(page, weight)` for every posting, pages ascending.
+    fn each(&self, mut f: impl FnMut(u32, u8)) {
+        let mut page = 0u32;
+        for v in varints(&self.bytes) {
+            page += (v >> 2) as u32;
+            f(page, (v & 3) as u8);
+            page += 1;
+        }
+        if let Some(d) = &self.dense {
+            let mut strong = varints(&d.strong).scan(0u32, |next, v| {
+                let p = *next + (v >> 2) as u32;
+                *next = p + 1;
+                Some((p, (v & 3) as u8))
+            });
+            let mut next_strong = strong.next();
+            for (wi, &word) in d.present.iter().enumerate() {
+                let mut bits = word;
+                while bits != 0 {
+                    let b = bits.trailing_zeros();
+                    bits &= bits - 1;
+                    let p = wi as u32 * 64 + b;
+                    let w = match next_strong {
+                        Some((sp, sw)) if sp == p => {
+                            next_strong = strong.next();
+                            sw
+                        }
+                        _ if d.repeated[wi] >> b & 1 == 1 => W_REPEATED,
+                        _ => 0,
+                    };
+                    f(p, w);
                 }
             }
         }
     }
-
-    /// Everything as one map.
-    fn into_postings(mut self) -> Postings {
-        self.grams.reserve(self.bmp.len() + 0x1000);
-        for (k, list) in self.bmp {
-            self.grams.insert(widen(k), list);
-        }
-        for (c, list) in self.singles.into_iter().enumerate() {
-            if list.is_empty() {
-                continue;
-            }
-            if let Some(c) = char::from_u32(c as u32) {
-                self.grams.insert(key_of(&[c]), list);
-            }
-        }
-        self.grams
-    }
 }
 
-/// Lays out a run of records whose first page is `first`, and collects their postings.
-fn index_run(records: &[Record], first: usize) -> (Vec<Laid>, Postings, usize) {
-    let mut grams = Grams::new();
-    let mut norm = Vec::new();
-    let mut weight = Vec::new();
-    let mut laid = Vec::with_capacity(records.len());
-    let mut chars = 0;
-    for (j, r) in records.iter().enumerate() {
-        laid.push(lay_out(r, &mut norm, &mut weight));
-        grams.add_page((first + j) as u32, &norm, &weight);
-        chars += norm.len();
+impl Partition {
+    /// Appends the postings of `run` for this partition; runs come in page order.
+    fn merge(&mut self, run: &RunPostings, part: usize, pages: usize) {
+        for &(k, from, to) in &run.by_part[part] {
+            let list = self.lists.entry(k).or_default();
+            let added = &run.postings[from as usize..to as usize];
+            if list.dense.is_none() && (list.count as usize + added.len()) * 4 > pages {
+                // Bitmaps take pages / 4 bytes, and each posting takes a byte or more.
+                let mut d = Dense::new(pages);
+                list.each(|p, w| d.add(p, w));
+                list.bytes = Vec::new();
+                list.dense = Some(Box::new(d));
+            }
+            if list.dense.is_none() {
+                // Grow by a quarter rather than double: these lists are most of the
+                // index's memory.
+                let need = added.len() * 2;
+                if list.bytes.capacity() - list.bytes.len() < need {
+                    list.bytes.reserve_exact(need.max(list.bytes.len() / 4));
+                }
+            }
+            for &v in added {
+                list.add(v >> 2, (v & 3) as u8);
+            }
+        }
     }
-    (laid, grams.into_postings(), chars)
+
+    /// The bucket files of this partition.
+    fn files(self, buckets: u32, pages: usize) -> Vec<(u32, String, Vec<u8>)> {
+        let mut entries: Vec<(u32, Key, GramList)> = self
+            .lists
+            .into_iter()
+            .map(|(k, list)| (bucket_of(k, buckets), k, list))
+            .collect();
+        entries.sort_unstable_by_key(|e| (e.0, e.1));
+        let mut files = Vec::new();
+        let mut list_text = String::new();
+        let mut rest = &entries[..];
+        while let Some(&(b, _, _)) = rest.first() {
+            let n = rest.iter().take_while(|e| e.0 == b).count();
+            let mut s = format!("tebikiSearch(\"g{b}\",[");
+            for (i, (_, k, list)) in rest[..n].iter().enumerate() {
+                if i > 0 {
+                    s.push(',');
+                }
+                let gram: String = chars_of(*k).collect();
+                push_js_string(&mut s, &gram);
+                s.push_str(",\"");
+                postings_text(list, pages, &mut list_text);
+                s.push_str(&list_text);
+                s.push('"');
+            }
+            s.push_str("]);\n");
+            files.push((b, format!("{DIR}/g{b}.js"), s.into_bytes()));
+            rest = &rest[n..];
+        }
+        files
+    }
 }
 
 /// Builds the index files (paths relative to the site root) for `records`, in the order
 /// results tie in.
 pub fn build(records: &[Record]) -> Vec<(String, Vec<u8>)> {
-    let pages = records.len();
-    // One map per run of pages (a few runs per thread), merged in page order so every
-    // posting list stays sorted.
-    let run = pages
-        .div_ceil(rayon::current_num_threads().max(1) * 2)
-        .max(1);
-    let runs: Vec<(Vec<Laid>, Postings, usize)> = records
-        .par_chunks(run)
-        .enumerate()
-        .map(|(n, chunk)| index_run(chunk, n * run))
-        .collect();
-    let mut laid: Vec<Laid> = Vec::with_capacity(pages);
-    let mut postings = Postings::default();
-    let mut total_chars = 0;
-    for (l, more, chars) in runs {
-        laid.extend(l);
-        total_chars += chars;
-        if postings.is_empty() {
-            postings = more;
-            continue;
-        }
-        for (k, list) in more {
-            postings.entry(k).or_default().extend(list);
+    build_with(records.len(), |i| &records[i])
+}
+
+/// The same for `pages` pages whose records `record` makes on demand: only the runs in
+/// flight hold records and texts; each page is dropped once its postings and its text
+/// file are made.
+pub fn build_with<R: std::borrow::Borrow<Record>>(
+    pages: usize,
+    record: impl Fn(usize) -> R + Sync,
+) -> Vec<(String, Vec<u8>)> {
+    // The sample: character counts, text bytes and normalised characters.
+    let step = pages.div_ceil(SAMPLE).max(1);
+    let sample: Vec<usize> = (0..pages).step_by(step).collect();
+    let (mut counts, text_bytes, sample_chars) = sample
+        .par_chunks(32)
+        .map(|chunk| {
+            let (mut norm, mut weight) = (Vec::new(), Vec::new());
+            let mut bmp = vec![0u64; 0x10000];
+            let mut counts: HashMap<char, u64> = HashMap::new();
+            let (mut bytes, mut chars) = (0, 0);
+            for &i in chunk {
+                let laid = lay_out(record(i).borrow(), &mut norm, &mut weight);
+                for c in laid.text.chars() {
+                    if (c as u32) < 0x10000 {
+                        bmp[c as usize] += 1;
+                    } else {
+                        *counts.entry(c).or_default() += 1;
+                    }
+                }
+                bytes += laid.text.len();
+                chars += norm.len();
+            }
+            for (i, &n) in bmp.iter().enumerate() {
+                if let (true, Some(c)) = (n > 0, char::from_u32(i as u32)) {
+                    counts.insert(c, n);
+                }
+            }
+            (counts, bytes, chars)
+        })
+        .reduce(
+            || (HashMap::new(), 0, 0),
+            |(mut a, ab, ac), (b, bb, bc)| {
+                for (c, n) in b {
+                    *a.entry(c).or_default() += n;
+                }
+                (a, ab + bb, ac + bc)
+            },
+        );
+    if step > 1 {
+        // Pages outside the sample may hold ASCII it lacks, and the code needs a code
+        // for every ASCII character a text holds.
+        for c in (0u8..0x80).map(char::from) {
+            counts.entry(c).or_insert(0);
         }
     }
+    let code = TextCode::new(&counts);
+    let sampled = sample.len().max(1);
+    // Encoded text is about half its UTF-8 size.
+    let per_file = (TEXT_TARGET / (text_bytes / sampled / 2).max(1)).clamp(1, 64);
+    let total_chars = (sample_chars as u128 * pages as u128 / sampled as u128) as usize;
     // About BUCKET_TARGET bytes each on a large site; on a small one at least 64 small
     // buckets, so a query still loads little.
     let buckets = (total_chars / (BUCKET_TARGET * 3 / 2))
         .max((total_chars / 1024).min(64))
         .clamp(1, 8192) as u32;
-    let mut by_bucket: Vec<Vec<(Key, Vec<u32>)>> = (0..buckets).map(|_| Vec::new()).collect();
-    for (k, list) in postings {
-        by_bucket[bucket_of(k, buckets) as usize].push((k, list));
-    }
-    let mut files: Vec<(String, Vec<u8>)> = by_bucket
-        .into_par_iter()
-        .enumerate()
-        .filter(|(_, entries)| !entries.is_empty())
-        .map(|(b, mut entries)| {
-            entries.sort_unstable_by_key(|e| e.0);
-            (
-                format!("{DIR}/g{b}.js"),
-                bucket_file(b as u32, &entries, pages),
-            )
-        })
-        .collect();
 
-    // Page texts.
-    let counts = char_counts(&laid);
-    let code = TextCode::new(&counts);
-    let avg_text = laid.iter().map(|l| l.text.len()).sum::<usize>() / laid.len().max(1);
-    // Encoded text is about half its UTF-8 size.
-    let per_file = (TEXT_TARGET / (avg_text / 2).max(1)).clamp(1, 64);
-    let text_files: Vec<(String, Vec<u8>)> = laid
-        .par_chunks(per_file)
-        .zip(records.par_chunks(per_file))
-        .enumerate()
-        .map(|(n, (pages, recs))| {
-            let mut s = format!("tebikiSearch(\"t{n}\",[");
-            for (i, (l, r)) in pages.iter().zip(recs).enumerate() {
-                if i > 0 {
-                    s.push(',');
-                }
-                s.push('[');
-                push_js_string(&mut s, &r.url);
-                s.push_str(&format!(",{},\"", l.title_len));
-                code.encode(&l.text, &mut s);
-                s.push_str("\",[");
-                for (j, (start, end, anchor)) in l.anchors.iter().enumerate() {
-                    if j > 0 {
-                        s.push(',');
-                    }
-                    s.push_str(&format!("{start},{end},"));
-                    push_js_string(&mut s, &anchor.id);
-                    s.push(',');
-                    push_js_string(&mut s, &anchor.label);
-                }
-                s.push_str("]]");
-            }
-            s.push_str("]);\n");
-            (format!("{DIR}/t{n}.js"), s.into_bytes())
-        })
+    // Runs of whole text files, two per thread between merges.
+    let run = RUN.div_ceil(per_file) * per_file;
+    let runs = pages.div_ceil(run);
+    let batch = rayon::current_num_threads().max(1) * 2;
+    let pool: std::sync::Mutex<Vec<Grams>> = std::sync::Mutex::new(Vec::new());
+    let mut partitions: Vec<Partition> = (0..PARTITIONS.min(buckets))
+        .map(|_| Partition::default())
         .collect();
-    files.extend(text_files);
+    let mut texts = Vec::with_capacity(pages.div_ceil(per_file));
+    let mut kinds: Vec<Kinds> = Vec::with_capacity(pages);
+    for first in (0..runs).step_by(batch) {
+        let done: Vec<Run> = (first..(first + batch).min(runs))
+            .into_par_iter()
+            .map(|n| {
+                let taken = pool.lock().ok().and_then(|mut p| p.pop());
+                let mut grams = taken.unwrap_or_else(|| Grams::new(buckets));
+                let range = n * run..((n + 1) * run).min(pages);
+                let done = index_run(range, &record, &code, per_file, &mut grams);
+                if let Ok(mut p) = pool.lock() {
+                    p.push(grams);
+                }
+                done
+            })
+            .collect();
+        partitions
+            .par_iter_mut()
+            .enumerate()
+            .for_each(|(p, part)| {
+                for r in &done {
+                    part.merge(&r.postings, p, pages);
+                }
+            });
+        for r in done {
+            texts.extend(r.texts);
+            kinds.extend(r.kinds);
+        }
+    }
+    drop(pool);
+    let mut grams: Vec<(u32, String, Vec<u8>)> = partitions
+        .into_par_iter()
+        .flat_map_iter(|part| part.files(buckets, pages))
+        .collect();
+    grams.sort_unstable_by_key(|g| g.0);
+    let mut files: Vec<(String, Vec<u8>)> = grams.into_iter().map(|g| (g.1, g.2)).collect();
+    files.extend(texts);
     files.push((
         format!("{DIR}/m.js"),
-        meta_file(records, &code, buckets, per_file),
+        meta_file(&kinds, &code, buckets, per_file),
     ));
     files
 }
 
-fn bucket_file(b: u32, entries: &[(Key, Vec<u32>)], pages: usize) -> Vec<u8> {
-    let mut s = format!("tebikiSearch(\"g{b}\",[");
-    let mut list_text = String::new();
-    for (i, (k, list)) in entries.iter().enumerate() {
-        if i > 0 {
+/// Indexes `pages` (whole text files of `per_file` pages, but for the site's last) and
+/// writes their text files.
+fn index_run<R: std::borrow::Borrow<Record>>(
+    pages: std::ops::Range<usize>,
+    record: &(impl Fn(usize) -> R + Sync),
+    code: &TextCode,
+    per_file: usize,
+    grams: &mut Grams,
+) -> Run {
+    let (mut norm, mut weight) = (Vec::new(), Vec::new());
+    let mut texts = Vec::new();
+    let mut kinds = Vec::with_capacity(pages.len());
+    let mut s = String::new();
+    let end = pages.end;
+    for i in pages {
+        let r = record(i);
+        let r = r.borrow();
+        let laid = lay_out(r, &mut norm, &mut weight);
+        if i % per_file == 0 {
+            s = String::with_capacity(TEXT_TARGET * 5 / 4);
+            s.push_str(&format!("tebikiSearch(\"t{}\",[", i / per_file));
+        } else {
             s.push(',');
         }
-        let gram: String = chars_of(*k).collect();
-        push_js_string(&mut s, &gram);
-        s.push_str(",\"");
-        postings_text(list, pages, &mut list_text);
-        s.push_str(&list_text);
-        s.push('"');
+        push_text(&mut s, &laid, &r.url, code);
+        if (i + 1) % per_file == 0 || i + 1 == end {
+            s.push_str("]);\n");
+            s.shrink_to_fit();
+            texts.push((
+                format!("{DIR}/t{}.js", i / per_file),
+                std::mem::take(&mut s).into_bytes(),
+            ));
+        }
+        kinds.push((r.kind.clone(), r.category.clone()));
+        grams.add_page(i as u32, &norm, &weight);
     }
-    s.push_str("]);\n");
-    s.into_bytes()
+    Run {
+        texts,
+        kinds,
+        postings: grams.finish(),
+    }
 }
 
-/// A posting list as text: page gaps with their weight, or, when shorter, `!` and a
-/// bitmap of the pages (six per digit) followed by the pages of title and heading
-/// weight (a gram that common gives no "repeated" weight).
-fn postings_text(list: &[u32], pages: usize, out: &mut String) {
+/// One page in its text file: URL, title length, encoded text, anchors.
+fn push_text(s: &mut String, l: &Laid, url: &str, code: &TextCode) {
+    s.push('[');
+    push_js_string(s, url);
+    s.push_str(&format!(",{},\"", l.title_len));
+    code.encode(&l.text, s);
+    s.push_str("\",[");
+    for (j, (start, end, anchor)) in l.anchors.iter().enumerate() {
+        if j > 0 {
+            s.push(',');
+        }
+        s.push_str(&format!("{start},{end},"));
+        push_js_string(s, &anchor.id);
+        s.push(',');
+        push_js_string(s, &anchor.label);
+    }
+    s.push_str("]]");
+}
+
+/// A posting list as text: page gaps with their weight in the digits of [`encode`], or,
+/// when shorter, `!` and a bitmap of the pages (six per digit) followed by the pages of
+/// title and heading weight (a gram that common gives no "repeated" weight).
+fn postings_text(list: &GramList, pages: usize, out: &mut String) {
     out.clear();
     let mut prev: i64 = -1;
-    for &v in list {
-        let page = (v >> 2) as i64;
-        push_number(out, (((page - prev - 1) as u64) << 2) | (v & 3) as u64);
-        prev = page;
-    }
+    list.each(|page, w| {
+        push_number(out, (((page as i64 - prev - 1) as u64) << 2) | w as u64);
+        prev = page as i64;
+    });
     let bitmap_len = pages.div_ceil(6) + 1;
     if out.len() <= bitmap_len {
         return;
     }
     let mut bits = vec![0u8; pages.div_ceil(6)];
-    for &v in list {
-        let page = (v >> 2) as usize;
-        bits[page / 6] |= 1 << (page % 6);
-    }
-    let mut alt = String::with_capacity(bitmap_len + 16);
-    alt.push('!');
-    alt.extend(bits.iter().map(|&d| encode::DIGITS[d as usize] as char));
+    let mut strong = String::new();
     let mut prev: i64 = -1;
-    for &v in list.iter().filter(|&&v| (v & 3) as u8 >= W_HEADING) {
-        let page = (v >> 2) as i64;
-        push_number(&mut alt, (((page - prev - 1) as u64) << 2) | (v & 3) as u64);
-        prev = page;
-    }
-    if alt.len() < out.len() {
-        *out = alt;
+    list.each(|page, w| {
+        bits[page as usize / 6] |= 1 << (page % 6);
+        if w >= W_HEADING {
+            push_number(&mut strong, (((page as i64 - prev - 1) as u64) << 2) | w as u64);
+            prev = page as i64;
+        }
+    });
+    if 1 + bits.len() + strong.len() < out.len() {
+        out.clear();
+        out.push('!');
+        out.extend(bits.iter().map(|&d| encode::DIGITS[d as usize] as char));
+        out.push_str(&strong);
     }
 }
 
-fn char_counts(laid: &[Laid]) -> HashMap<char, u64> {
-    laid.par_chunks(256)
-        .map(|chunk| {
-            let mut bmp = vec![0u64; 0x10000];
-            let mut astral: HashMap<char, u64> = HashMap::new();
-            for l in chunk {
-                for c in l.text.chars() {
-                    if (c as u32) < 0x10000 {
-                        bmp[c as usize] += 1;
-                    } else {
-                        *astral.entry(c).or_default() += 1;
-                    }
-                }
-            }
-            for (i, &n) in bmp.iter().enumerate() {
-                if n > 0 {
-                    if let Some(c) = char::from_u32(i as u32) {
-                        astral.insert(c, n);
-                    }
-                }
-            }
-            astral
-        })
-        .reduce(HashMap::new, |mut a, b| {
-            for (c, n) in b {
-                *a.entry(c).or_default() += n;
-            }
-            a
-        })
-}
-
-fn meta_file(records: &[Record], code: &TextCode, buckets: u32, per_file: usize) -> Vec<u8> {
+fn meta_file(pages: &[Kinds], code: &TextCode, buckets: u32, per_file: usize) -> Vec<u8> {
     let mut kinds: Vec<&(String, String)> = Vec::new();
     let mut cats: Vec<&(String, String)> = Vec::new();
-    for r in records {
-        if !kinds.contains(&&r.kind) {
-            kinds.push(&r.kind);
+    for (kind, cat) in pages {
+        if !kinds.contains(&kind) {
+            kinds.push(kind);
         }
-        if let Some(c) = &r.category {
+        if let Some(c) = cat {
             if !cats.contains(&c) {
                 cats.push(c);
             }
         }
     }
     let mut page_codes = String::new();
-    for r in records {
-        let k = kinds.iter().position(|x| **x == r.kind).unwrap_or(0);
-        let c = r
-            .category
+    for (kind, cat) in pages {
+        let k = kinds.iter().position(|x| *x == kind).unwrap_or(0);
+        let c = cat
             .as_ref()
             .and_then(|c| cats.iter().position(|x| *x == c))
             .map_or(0, |i| i + 1);
@@ -567,7 +886,7 @@ fn meta_file(records: &[Record], code: &TextCode, buckets: u32, per_file: usize)
     let table: String = code.table.iter().collect();
     let mut s = format!(
         "tebikiSearch(\"m\",{{\"v\":{FORMAT},\"k\":{GRAM},\"b\":{buckets},\"p\":{per_file},\"n\":{},\"kinds\":{},\"cats\":{},\"c\":",
-        records.len(),
+        pages.len(),
         pairs(&kinds),
         pairs(&cats)
     );
@@ -587,6 +906,7 @@ mod tests {
         let a: Vec<char> = "調査票".chars().collect();
         assert_eq!(chars_of(key_of(&a)).collect::<String>(), "調査票");
         assert_ne!(key_of(&a[..1]), key_of(&a[..2]));
+        assert_eq!(widen(key_bmp(&a).unwrap_or(0)), key_of(&a));
         assert_eq!(
             bucket_of(key_of(&a), 97),
             bucket_of(key_of(&a[..2]), 97),
@@ -595,26 +915,60 @@ mod tests {
     }
 
     #[test]
-    fn grams_weigh_where_they_start() {
-        let r = Record {
-            url: "pages/x/".into(),
-            title: "統計".into(),
+    fn varints_round_trip() {
+        let ns = [0u64, 1, 127, 128, 300, 1 << 20, u32::MAX as u64];
+        let mut bytes = Vec::new();
+        for &n in &ns {
+            push_varint(&mut bytes, n);
+        }
+        assert_eq!(varints(&bytes).collect::<Vec<_>>(), ns);
+    }
+
+    fn page(title: &str, body: &str) -> Record {
+        Record {
+            url: format!("pages/{title}/"),
+            title: title.into(),
             kind: ("pages".into(), "解説".into()),
             category: None,
             parts: vec![Part {
-                text: "統計と統計".into(),
+                text: body.into(),
                 role: Role::Text,
                 anchor: None,
             }],
-        };
+        }
+    }
+
+    /// The postings of every gram, decoded: gram -> (page, weight).
+    fn postings(records: &[Record]) -> HashMap<String, Vec<(u32, u8)>> {
+        let mut grams = Grams::new(7);
+        let (mut norm, mut weight) = (Vec::new(), Vec::new());
+        for (i, r) in records.iter().enumerate() {
+            lay_out(r, &mut norm, &mut weight);
+            grams.add_page(i as u32, &norm, &weight);
+        }
+        let run = grams.finish();
+        let mut part = Partition::default();
+        for p in 0..run.by_part.len() {
+            part.merge(&run, p, records.len());
+        }
+        part.lists
+            .into_iter()
+            .map(|(k, list)| {
+                let mut got = Vec::new();
+                list.each(|p, w| got.push((p, w)));
+                (chars_of(k).collect(), got)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn grams_weigh_where_they_start() {
+        let r = page("統計", "統計と統計");
         let (mut norm, mut weight) = (Vec::new(), Vec::new());
         lay_out(&r, &mut norm, &mut weight);
         assert_eq!(norm.iter().collect::<String>(), "統計統計と統計");
-        let (_, postings, _) = index_run(std::slice::from_ref(&r), 0);
-        let w = |s: &str| {
-            let c: Vec<char> = s.chars().collect();
-            postings.get(&key_of(&c)).map(|list| (list[0] & 3) as u8)
-        };
+        let p = postings(std::slice::from_ref(&r));
+        let w = |s: &str| p.get(s).map(|list| list[0].1);
         assert_eq!(w("統"), Some(W_TITLE));
         assert_eq!(w("と"), Some(0));
         assert_eq!(w("計と統計"), Some(0));
@@ -625,5 +979,52 @@ mod tests {
             Some(0),
             "the text's last two characters form a short gram"
         );
+    }
+
+    #[test]
+    fn postings_list_every_page_once_in_order() {
+        let records = [page("一", "調査の調査"), page("二", "なし"), page("三", "調査")];
+        let p = postings(&records);
+        assert_eq!(p["調"], vec![(0, W_REPEATED), (2, 0)]);
+        assert_eq!(p["調査"], vec![(0, 0), (2, 0)], "a short gram ends the text");
+        assert_eq!(p["な"], vec![(1, 0)]);
+        assert!(!p.contains_key("調査調"));
+    }
+
+    #[test]
+    fn runs_and_samples_give_the_index_of_one_pass() {
+        // More pages than one run and than the sample: the files of the streamed build
+        // decode to the same postings as one run over every page.
+        let records: Vec<Record> = (0..(SAMPLE + 2 * RUN + 5))
+            .map(|i| page(&format!("頁{i}"), &format!("本文{}と𠮷{}", i % 7, i % 3)))
+            .collect();
+        let files = build(&records);
+        let mut from_files: HashMap<String, String> = HashMap::new();
+        for (path, bytes) in &files {
+            let name = path.rsplit('/').next().unwrap_or("");
+            if !name.starts_with('g') {
+                continue;
+            }
+            let s = String::from_utf8_lossy(bytes);
+            let list: Vec<String> =
+                serde_json::from_str(&s[s.find('[').unwrap_or(0)..=s.rfind(']').unwrap_or(0)])
+                    .unwrap_or_default();
+            for pair in list.chunks(2) {
+                from_files.insert(pair[0].clone(), pair[1].clone());
+            }
+        }
+        let all = postings(&records);
+        assert_eq!(from_files.len(), all.len());
+        let mut text = String::new();
+        for (gram, list) in &all {
+            let mut one = GramList::default();
+            for &(page, w) in list {
+                one.add(page, w);
+            }
+            postings_text(&one, records.len(), &mut text);
+            assert_eq!(from_files.get(gram), Some(&text), "{gram}");
+        }
+        let texts = files.iter().filter(|f| f.0.contains("/t")).count();
+        assert!(texts > 1, "{texts} text files");
     }
 }

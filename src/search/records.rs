@@ -10,16 +10,12 @@ use crate::content::{Details, Item};
 use crate::render::views::Views;
 use crate::resolve::ItemRef;
 use crate::urls;
-use rayon::prelude::*;
 
-/// One record per published item, in output order.
-pub fn records(views: &Views) -> Vec<Record> {
-    views
-        .graph
-        .published
-        .par_iter()
-        .map(|&i| record(views, i))
-        .collect()
+/// The index files of every published item, its records made as indexing reaches them
+/// (all of them at once would hold a copy of every page's text).
+pub fn index(views: &Views) -> Vec<(String, Vec<u8>)> {
+    let published = &views.graph.published;
+    super::build_with(published.len(), |n| record(views, published[n]))
 }
 
 fn text(s: impl Into<String>) -> Part {
