@@ -39,7 +39,9 @@ use std::collections::HashMap;
 pub const GRAM: usize = 4;
 /// Rough size aimed at for one bucket file and one text file, in bytes.
 const BUCKET_TARGET: usize = 8 * 1024;
-const TEXT_TARGET: usize = 6 * 1024;
+/// (Two pages a text file at 10,000 pages: every result shown loads its text file, and
+/// twenty results of three pages each took a query over 300 KB.)
+const TEXT_TARGET: usize = 4 * 1024;
 /// Where the index goes in the output.
 pub const DIR: &str = crate::urls::SEARCH_DATA;
 /// Version of the file format, checked by `search.js`.
