@@ -339,7 +339,8 @@ impl Grams {
             self.weight[i] = self.weight[i].max(w).max(W_REPEATED);
         } else {
             if last != 0 {
-                self.flat.push((id, ((last - 1) << 2) | self.weight[i] as u32));
+                self.flat
+                    .push((id, ((last - 1) << 2) | self.weight[i] as u32));
             } else {
                 self.touched.push(id);
             }
@@ -533,7 +534,10 @@ impl GramList {
     fn add(&mut self, page: u32, w: u8) {
         match &mut self.dense {
             Some(d) => d.add(page, w),
-            None => push_varint(&mut self.bytes, (((page - self.next) as u64) << 2) | w as u64),
+            None => push_varint(
+                &mut self.bytes,
+                (((page - self.next) as u64) << 2) | w as u64,
+            ),
         }
         self.next = page + 1;
         self.count += 1;
@@ -728,14 +732,11 @@ pub fn build_with<R: std::borrow::Borrow<Record>>(
                 done
             })
             .collect();
-        partitions
-            .par_iter_mut()
-            .enumerate()
-            .for_each(|(p, part)| {
-                for r in &done {
-                    part.merge(&r.postings, p, pages);
-                }
-            });
+        partitions.par_iter_mut().enumerate().for_each(|(p, part)| {
+            for r in &done {
+                part.merge(&r.postings, p, pages);
+            }
+        });
         for r in done {
             texts.extend(r.texts);
             kinds.extend(r.kinds);
@@ -838,7 +839,10 @@ fn postings_text(list: &GramList, pages: usize, out: &mut String) {
     list.each(|page, w| {
         bits[page as usize / 6] |= 1 << (page % 6);
         if w >= W_HEADING {
-            push_number(&mut strong, (((page as i64 - prev - 1) as u64) << 2) | w as u64);
+            push_number(
+                &mut strong,
+                (((page as i64 - prev - 1) as u64) << 2) | w as u64,
+            );
             prev = page as i64;
         }
     });
@@ -985,10 +989,18 @@ mod tests {
 
     #[test]
     fn postings_list_every_page_once_in_order() {
-        let records = [page("一", "調査の調査"), page("二", "なし"), page("三", "調査")];
+        let records = [
+            page("一", "調査の調査"),
+            page("二", "なし"),
+            page("三", "調査"),
+        ];
         let p = postings(&records);
         assert_eq!(p["調"], vec![(0, W_REPEATED), (2, 0)]);
-        assert_eq!(p["調査"], vec![(0, 0), (2, 0)], "a short gram ends the text");
+        assert_eq!(
+            p["調査"],
+            vec![(0, 0), (2, 0)],
+            "a short gram ends the text"
+        );
         assert_eq!(p["な"], vec![(1, 0)]);
         assert!(!p.contains_key("調査調"));
     }
