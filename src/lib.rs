@@ -23,6 +23,7 @@ pub mod render;
 pub mod resolve;
 pub mod scaffold;
 pub mod search;
+pub mod session;
 pub mod settings;
 pub mod text;
 pub mod urls;
@@ -39,6 +40,7 @@ use settings::Profile;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+pub use session::{Session, Update};
 pub use settings::Profile as BuildProfile;
 
 /// What a build or check is asked to do.
@@ -92,26 +94,26 @@ pub struct Report {
 }
 
 /// Wall-clock time of each pipeline stage.
-struct Timer {
+pub(crate) struct Timer {
     last: Instant,
     steps: Vec<(&'static str, Duration)>,
 }
 
 impl Timer {
-    fn start() -> Self {
+    pub(crate) fn start() -> Self {
         Timer {
             last: Instant::now(),
             steps: Vec::new(),
         }
     }
 
-    fn step(&mut self, name: &'static str) {
+    pub(crate) fn step(&mut self, name: &'static str) {
         let now = Instant::now();
         self.steps.push((name, now - self.last));
         self.last = now;
     }
 
-    fn total(&self) -> Duration {
+    pub(crate) fn total(&self) -> Duration {
         self.steps.iter().map(|(_, d)| *d).sum()
     }
 }
@@ -127,7 +129,7 @@ struct Prepared {
     diagnostics: Diagnostics,
 }
 
-fn render_bodies(content: &Content) -> (Vec<Body>, Option<Body>, Vec<Diagnostic>) {
+pub(crate) fn render_bodies(content: &Content) -> (Vec<Body>, Option<Body>, Vec<Diagnostic>) {
     let results: Vec<(Body, Vec<Diagnostic>)> = content
         .items
         .par_iter()
@@ -294,7 +296,7 @@ pub fn build(options: &Options) -> Result<Report, Diagnostics> {
     })
 }
 
-fn default_today(content: &Content) -> Date {
+pub(crate) fn default_today(content: &Content) -> Date {
     let fy = content.schedules.last().map_or(2022, |s| s.fiscal_year);
     Date {
         year: fy,
@@ -441,7 +443,7 @@ fn run(
 /// A template that fails on one page usually fails on all pages of its kind: one
 /// error per template and cause, naming the first page (in plan order) and how many
 /// more, instead of ten thousand copies.
-fn fold_template_errors(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+pub(crate) fn fold_template_errors(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
     let mut out: Vec<Diagnostic> = Vec::new();
     let mut repeats: Vec<usize> = Vec::new();
     let cause = |d: &Diagnostic| {
@@ -475,7 +477,7 @@ fn fold_template_errors(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
 }
 
 /// The text of the line an origin points at, for the diagnostic.
-fn source_line(content: &Content, origin: &outputs::Origin) -> Option<String> {
+pub(crate) fn source_line(content: &Content, origin: &outputs::Origin) -> Option<String> {
     let (path, line, _, _) = origin.file.as_ref()?;
     let text = content
         .items
@@ -497,7 +499,7 @@ fn source_line(content: &Content, origin: &outputs::Origin) -> Option<String> {
 /// Every output file of the site, in a fixed order: item pages, the other pages, the
 /// theme's static files, the content's own files, the exports, the search index. Item pages are only
 /// named here; their views are built while they render.
-fn plan(
+pub(crate) fn plan(
     site: &render::SitePages,
     theme: &render::theme::Theme,
     content_dir: &Path,
@@ -596,7 +598,7 @@ fn plan(
 }
 
 /// How a planned output file gets its bytes.
-enum Job {
+pub(crate) enum Job {
     Item(resolve::ItemRef),
     Page(Box<render::Page>),
     Ready(Data),
@@ -605,14 +607,14 @@ enum Job {
 }
 
 /// One output file before rendering: where it goes and what makes it.
-struct Planned {
-    path: String,
-    origin: outputs::Origin,
-    job: Job,
+pub(crate) struct Planned {
+    pub(crate) path: String,
+    pub(crate) origin: outputs::Origin,
+    pub(crate) job: Job,
 }
 
 impl Planned {
-    fn is_page(&self) -> bool {
+    pub(crate) fn is_page(&self) -> bool {
         matches!(self.job, Job::Item(_) | Job::Page(_) | Job::Print)
     }
 }
@@ -762,7 +764,7 @@ fn write_files(files: &[OutputFile], staging: &output::Staging) -> std::io::Resu
     })
 }
 
-fn single(d: Diagnostic) -> Diagnostics {
+pub(crate) fn single(d: Diagnostic) -> Diagnostics {
     let mut all = Diagnostics::default();
     all.push(d);
     all

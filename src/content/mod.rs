@@ -40,6 +40,9 @@ pub struct Content {
     /// Items whose file exists but could not be read (already reported): references to
     /// them are not reported again.
     pub unloaded: Vec<(Kind, String, PathBuf)>,
+    /// Symbolic links inside `content/` (relative, NFC): a file below one changes when
+    /// its target does, under another name.
+    pub links: Vec<PathBuf>,
 }
 
 impl Content {
@@ -131,7 +134,7 @@ pub fn load(content_dir: &Path) -> (Content, Diagnostics) {
         );
         return (content, diags);
     }
-    let (files, disk_names) = walk(content_dir, &mut diags);
+    let (files, disk_names, links) = walk(content_dir, &mut diags);
     let read_file = |rel: &Path| {
         let disk = disk_names.get(rel).map_or(rel, PathBuf::as_path);
         std::fs::read(content_dir.join(disk))
@@ -139,17 +142,76 @@ pub fn load(content_dir: &Path) -> (Content, Diagnostics) {
     };
     let mut content = content;
     content.disk_names = disk_names.clone();
-    read_entries(files, &read_file, content, diags)
+    content.links = links;
+    read_entries(files, &read_file, content, diags, None)
+}
+
+/// The items an earlier load parsed, for a later load of the same folder after a few
+/// files changed (serve's session): an item whose file is not named changed is taken as
+/// it was instead of being read and parsed again.
+#[derive(Default)]
+pub struct Memo {
+    /// By path relative to `content/` (NFC): what reading it found wrong, and the item:
+    /// `Some(None)` when it could not be read, `None` while the content holds it.
+    items: HashMap<PathBuf, (Option<Option<Item>>, Vec<Diagnostic>)>,
+}
+
+impl Memo {
+    /// Takes back the items of a load (the memo owns them between loads).
+    pub fn reclaim(&mut self, content: Content) {
+        for item in content.items {
+            if let Some(entry) = self.items.get_mut(&item.source.path) {
+                entry.0 = Some(Some(item));
+            }
+        }
+    }
+
+    /// Forgets the file `rel` (relative to `content/`) and every file below it.
+    pub fn forget(&mut self, rel: &Path) {
+        if self.items.remove(rel).is_none() {
+            self.items.retain(|path, _| !path.starts_with(rel));
+        }
+    }
+
+    pub fn clear(&mut self) {
+        self.items.clear();
+    }
+}
+
+/// [`load`], reusing the items `memo` remembers and remembering every item read.
+pub fn load_with(content_dir: &Path, memo: &mut Memo) -> (Content, Diagnostics) {
+    let mut diags = Diagnostics::default();
+    if !content_dir.is_dir() {
+        return load(content_dir);
+    }
+    let (files, disk_names, links) = walk(content_dir, &mut diags);
+    let read_file = |rel: &Path| {
+        let disk = disk_names.get(rel).map_or(rel, PathBuf::as_path);
+        std::fs::read(content_dir.join(disk))
+            .map_err(|e| Diagnostic::error("E001", rel, format!("cannot read the file: {e}")))
+    };
+    let content = Content {
+        disk_names: disk_names.clone(),
+        links,
+        ..Content::default()
+    };
+    read_entries(files, &read_file, content, diags, Some(memo))
 }
 
 /// Walks `content/`, classifying every file by its name in NFC. Symbolic links are
 /// followed only while they stay inside `content/`: anyone who can commit content must
 /// not be able to publish the build machine's files. Returns the files and, for those
-/// whose name on disk is not NFC, the name on disk.
+/// whose name on disk is not NFC, the name on disk, and the links followed.
+#[allow(clippy::type_complexity)]
 fn walk(
     content_dir: &Path,
     diags: &mut Diagnostics,
-) -> (Vec<(PathBuf, Entry)>, HashMap<PathBuf, PathBuf>) {
+) -> (
+    Vec<(PathBuf, Entry)>,
+    HashMap<PathBuf, PathBuf>,
+    Vec<PathBuf>,
+) {
+    let mut links: Vec<PathBuf> = Vec::new();
     let mut files: Vec<(PathBuf, Entry)> = Vec::new();
     let mut disk_names: HashMap<PathBuf, PathBuf> = HashMap::new();
     let mut nfc_names: HashMap<PathBuf, PathBuf> = HashMap::new();
@@ -159,7 +221,7 @@ fn walk(
             content_dir,
             "the content folder cannot be read",
         ));
-        return (files, disk_names);
+        return (files, disk_names, links);
     };
     let mut walker = walkdir::WalkDir::new(content_dir)
         .follow_links(true)
@@ -207,7 +269,9 @@ fn walk(
         }
         if entry.path_is_symlink() {
             match entry.path().canonicalize() {
-                Ok(real) if real.starts_with(&real_content) => {}
+                Ok(real) if real.starts_with(&real_content) => {
+                    links.push(PathBuf::from(source::nfc(&disk_text).into_owned()));
+                }
                 Ok(real) => {
                     let written = std::fs::read_link(entry.path()).unwrap_or_else(|_| real.clone());
                     let target = if written == real {
@@ -268,7 +332,7 @@ fn walk(
         }
         files.push((rel, class));
     }
-    (files, disk_names)
+    (files, disk_names, links)
 }
 
 /// A folder or link the walk cannot enter, with a hint that fits the cause.
@@ -336,7 +400,13 @@ pub fn from_memory(files: Vec<(PathBuf, Vec<u8>)>) -> (Content, Diagnostics) {
             .cloned()
             .ok_or_else(|| Diagnostic::error("E001", rel, "cannot read the file"))
     };
-    read_entries(entries, &read, Content::default(), Diagnostics::default())
+    read_entries(
+        entries,
+        &read,
+        Content::default(),
+        Diagnostics::default(),
+        None,
+    )
 }
 
 type Reader<'a> = dyn Fn(&Path) -> Result<Vec<u8>, Diagnostic> + Sync + 'a;
@@ -347,18 +417,33 @@ fn read_entries(
     read_bytes: &Reader,
     mut content: Content,
     mut diags: Diagnostics,
+    mut memo: Option<&mut Memo>,
 ) -> (Content, Diagnostics) {
     let read = |rel: &Path| -> Result<String, Diagnostic> { source::decode(rel, read_bytes(rel)?) };
 
-    // Items are the bulk of the work: read and parse them in parallel.
+    // Items are the bulk of the work: read and parse them in parallel, except those an
+    // earlier load parsed from the same bytes.
     type Parsed = (Option<Item>, Vec<Diagnostic>, (Kind, String, PathBuf));
-    let parsed: Vec<Parsed> = files
-        .par_iter()
+    let jobs: Vec<(&PathBuf, Kind, &String, Option<Parsed>)> = files
+        .iter()
         .filter_map(|(rel, class)| match class {
             Entry::Item(kind, id) => Some((rel, *kind, id)),
             _ => None,
         })
         .map(|(rel, kind, id)| {
+            let known = memo.as_deref_mut().and_then(|m| m.items.get_mut(rel));
+            let parsed = known.and_then(|(item, d)| {
+                Some((item.take()?, d.clone(), (kind, id.clone(), rel.clone())))
+            });
+            (rel, kind, id, parsed)
+        })
+        .collect();
+    let parsed: Vec<Parsed> = jobs
+        .into_par_iter()
+        .map(|(rel, kind, id, known)| {
+            if let Some(parsed) = known {
+                return parsed;
+            }
             let key = (kind, id.clone(), rel.clone());
             let mut diags = Vec::new();
             if !is_valid_id(id) {
@@ -386,6 +471,15 @@ fn read_entries(
             (item, diags, key)
         })
         .collect();
+    if let Some(memo) = memo {
+        memo.items = parsed
+            .iter()
+            .map(|(item, d, key)| {
+                let state = if item.is_some() { None } else { Some(None) };
+                (key.2.clone(), (state, d.clone()))
+            })
+            .collect();
+    }
     for (item, d, key) in parsed {
         diags.extend(d);
         match item {

@@ -598,7 +598,8 @@ pub(crate) fn render_page_and_main(
     Ok((url, main, html))
 }
 
-fn page_context(shared: &tera::Context, page: Page) -> (String, tera::Context) {
+/// A page's whole context (the shared variables, its own, where it sits): (url, context).
+pub(crate) fn page_context(shared: &tera::Context, page: Page) -> (String, tera::Context) {
     let mut ctx = shared.clone();
     ctx.extend(page.vars);
     ctx.insert("root", &urls::root_prefix(&page.url));
@@ -612,6 +613,26 @@ fn page_context(shared: &tera::Context, page: Page) -> (String, tera::Context) {
         .collect();
     ctx.insert("breadcrumbs", &crumbs);
     (page.url, ctx)
+}
+
+/// Renders a prepared context through `template`; with `partial`, the main part first,
+/// handed to the page as `main_html` (see [`render_page_and_main`]). Returns (main, page).
+pub(crate) fn render_context(
+    tera: &tera::Tera,
+    template: &str,
+    partial: Option<&str>,
+    mut ctx: tera::Context,
+    url: &str,
+) -> Result<(Option<String>, String), Diagnostic> {
+    let main = match partial {
+        Some(partial) => {
+            let main = render_with(tera, partial, &ctx, url)?;
+            ctx.insert("main_html", &main);
+            Some(main)
+        }
+        None => None,
+    };
+    Ok((main, render_with(tera, template, &ctx, url)?))
 }
 
 fn render_with(
