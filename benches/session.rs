@@ -6,6 +6,10 @@
 //! cargo run --release --example session -- /dev/shm/COPY/of/synth10k [rounds]
 
 use std::path::PathBuf;
+
+// The allocator of the command line (src/main.rs), so the figures are serve's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::time::{Duration, Instant};
 
 fn main() {

@@ -108,7 +108,7 @@ impl Session {
     /// everything again. On errors the files of the last good update stay.
     pub fn update(&mut self, changed: &[PathBuf]) -> Result<Update, Diagnostics> {
         let mut timer = Timer::start();
-        let theme_stale = self.forget(changed);
+        self.forget(changed);
         content::body::highlight::warm_up();
         let content_dir = self.options.root.join("content");
         let (mut content, mut diagnostics) = content::load_with(&content_dir, &mut self.memo);
@@ -130,19 +130,17 @@ impl Session {
             })
             .collect();
         self.bodies.extend(made);
+        // Moved out for this update and back in after it: bodies are large.
         let mut bodies = Vec::with_capacity(content.items.len());
+        let mut body_diags = Vec::with_capacity(content.items.len());
         for item in &content.items {
-            let (body, d) = &self.bodies[&item.source.path];
+            let (body, d) = self.bodies.remove(&item.source.path).unwrap_or_default();
             diagnostics.extend(d.iter().cloned());
-            bodies.push(body.clone());
+            bodies.push(body);
+            body_diags.push(d);
         }
-        let present: std::collections::HashSet<&Path> = content
-            .items
-            .iter()
-            .map(|i| i.source.path.as_path())
-            .collect();
-        self.bodies
-            .retain(|path, _| present.contains(path.as_path()));
+        // Whatever is left belongs to files that are gone.
+        self.bodies.clear();
         let home = content.home.as_ref().map(|h| {
             let (body, d) = markdown::render(&body_source(h));
             diagnostics.extend(d);
@@ -150,7 +148,14 @@ impl Session {
         });
         timer.step("render Markdown");
 
-        let result = self.rest(&content, bodies, home, diagnostics, theme_stale, &mut timer);
+        let result = self.rest(&content, &bodies, home, diagnostics, &mut timer);
+        self.bodies.extend(
+            content
+                .items
+                .iter()
+                .map(|i| i.source.path.clone())
+                .zip(bodies.into_iter().zip(body_diags)),
+        );
         self.memo.reclaim(content);
         let (files, pages, diagnostics, counts) = result?;
         let mut changed: Vec<String> = files
@@ -179,8 +184,8 @@ impl Session {
         })
     }
 
-    /// Forgets what the changed paths feed; says whether the theme must be loaded again.
-    fn forget(&mut self, changed: &[PathBuf]) -> bool {
+    /// Forgets what the changed paths feed.
+    fn forget(&mut self, changed: &[PathBuf]) {
         let root = self.options.root.clone();
         let root = &root;
         let content_dir = root.join("content");
@@ -216,7 +221,6 @@ impl Session {
         if theme_stale {
             self.theme = None;
         }
-        theme_stale
     }
 
     fn forget_rel(&mut self, rel: &Path) {
@@ -261,10 +265,9 @@ impl Session {
     fn rest(
         &mut self,
         content: &content::Content,
-        bodies: Vec<Body>,
+        bodies: &[Body],
         home: Option<Body>,
         mut diagnostics: Diagnostics,
-        _theme_stale: bool,
         timer: &mut Timer,
     ) -> Result<
         (
@@ -275,7 +278,7 @@ impl Session {
         ),
         Diagnostics,
     > {
-        let (graph, graph_diags) = resolve::resolve(content, &bodies);
+        let (graph, graph_diags) = resolve::resolve(content, bodies);
         diagnostics.extend(graph_diags);
         timer.step("resolve references");
         let options = self.options.clone();
@@ -303,7 +306,7 @@ impl Session {
             views: Views {
                 content,
                 graph: &graph,
-                bodies: &bodies,
+                bodies,
                 profile: options.profile,
                 today: render_options.today,
             },
@@ -352,18 +355,24 @@ impl Session {
             let partial = item
                 .filter(|_| prints)
                 .map(|_| render::print::partial(template));
-            let (url, ctx) = render::page_context(&shared, page);
+            // The page's own part of its context; the shared part is in `shared_hash`.
             let mut h = std::hash::DefaultHasher::new();
             shared_hash.hash(&mut h);
             template.hash(&mut h);
             partial.hash(&mut h);
-            let json = ctx.into_json();
-            hash_json(&json, &mut h);
+            page.url.hash(&mut h);
+            page.title.hash(&mut h);
+            page.breadcrumbs.hash(&mut h);
+            page.section.hash(&mut h);
+            let mut page = page;
+            let vars = std::mem::take(&mut page.vars).into_json();
+            hash_json(&vars, &mut h);
             let key = h.finish();
             if let Some(old) = previous.get(&planned.path).filter(|p| p.key == key) {
                 return (planned.path, old.clone(), item, false, None);
             }
-            let ctx = tera::Context::from_value(json).unwrap_or_default();
+            page.vars = tera::Context::from_value(vars).unwrap_or_default();
+            let (url, ctx) = render::page_context(&shared, page);
             match render::render_context(tera, template, partial, ctx, &url) {
                 Ok((main, html)) => {
                     let page = Page {
