@@ -13,7 +13,7 @@
 
 use crate::content::Content;
 use crate::diagnostics::Diagnostic;
-use crate::outputs::Data;
+use crate::plan::files::Data;
 use aho_corasick::{AhoCorasick, MatchKind};
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};

@@ -20,11 +20,13 @@
 
 use crate::content::body::{markdown, Body, BodySource};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::outputs::Data;
-use crate::render::views::Views;
-use crate::render::RenderOptions;
-use crate::settings::Profile;
-use crate::{content, export, outputs, privacy, render, resolve, Job, Options, Timer};
+use crate::plan::files::{self, Data};
+use crate::plan::pages::{PageOptions, SitePages};
+use crate::plan::views::Views;
+use crate::plan::{Job, PageJob};
+use crate::settings::{Options, Profile};
+use crate::timings::Timer;
+use crate::{content, plan, privacy, render, resolve, theme};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{Hash, Hasher};
@@ -51,7 +53,7 @@ pub struct Session {
 
 struct LoadedTheme {
     name: Option<String>,
-    theme: render::theme::Theme,
+    theme: theme::Theme,
     tera: Result<tera::Tera, Diagnostic>,
     /// A hash of every template and static file.
     hash: u64,
@@ -236,13 +238,13 @@ impl Session {
             self.theme = None;
         }
         self.theme.get_or_insert_with(|| {
-            let (theme, tera) = match render::theme::load(&self.options.root, name.as_deref()) {
+            let (theme, tera) = match theme::load(&self.options.root, name.as_deref()) {
                 Ok(theme) => {
                     let tera = render::compile(&theme);
                     (theme, tera)
                 }
                 Err(d) => {
-                    let theme = render::theme::Theme::default();
+                    let theme = theme::Theme::default();
                     let tera = render::compile(&theme).and(Err(d));
                     (theme, tera)
                 }
@@ -295,28 +297,28 @@ impl Session {
         };
         let theme = &loaded.theme;
         timer.step("load theme");
-        let render_options = RenderOptions {
+        let page_options = PageOptions {
             profile: options.profile,
             base_path: options.base_path.clone(),
             today: options
                 .today
-                .unwrap_or_else(|| crate::default_today(content)),
+                .unwrap_or_else(|| plan::default_today(content)),
         };
-        let site = render::SitePages {
+        let site = SitePages {
             views: Views {
                 content,
                 graph: &graph,
                 bodies,
                 profile: options.profile,
-                today: render_options.today,
+                today: page_options.today,
             },
-            options: &render_options,
+            options: &page_options,
             home: home.as_ref(),
         };
         let content_dir = options.root.join("content");
-        let plan = crate::plan(&site, theme, &content_dir);
-        diagnostics.extend(outputs::check_paths(&plan, &|o| {
-            crate::source_line(content, o)
+        let jobs = render::pass::whole_site(&site, plan::plan(&site, theme, &content_dir));
+        diagnostics.extend(files::check_paths(&jobs, &|o| {
+            plan::source_line(content, o)
         }));
         timer.step("plan the output");
 
@@ -325,11 +327,11 @@ impl Session {
         theme_hash.hash(&mut h);
         hash_json(&shared.clone().into_json(), &mut h);
         let shared_hash = h.finish();
-        let prints = render::print::wanted(&site);
-        let (print_job, plan): (Vec<crate::Planned>, Vec<crate::Planned>) =
-            plan.into_iter().partition(|p| matches!(p.job, Job::Print));
+        let prints = plan::print_wanted(&site);
+        let (print_job, jobs): (Vec<PageJob>, Vec<PageJob>) =
+            jobs.into_iter().partition(|p| matches!(p.job, Job::Print));
         type One = (String, Page, Option<usize>, bool, Option<Diagnostic>);
-        let render_one = |planned: crate::Planned| -> One {
+        let render_one = |planned: PageJob| -> One {
             let (page, item) = match planned.job {
                 Job::Ready(data) => {
                     let page = Page {
@@ -339,10 +341,11 @@ impl Session {
                     };
                     return (planned.path, page, None, false, None);
                 }
-                Job::Item(i) => (export::item_page(&site, i), Some(i)),
+                Job::Item(i) => (site.item(i), Some(i)),
                 Job::Page(page) => (*page, None),
-                // Partitioned out above: the print document is made after the pages.
-                Job::Print => {
+                // Partitioned out above (the print document is made after the pages) or
+                // made into their files before the checks (whole-site jobs).
+                Job::Print | Job::Exports | Job::SearchIndex => {
                     let page = Page {
                         key: 0,
                         file: Arc::new(Data::Bytes(Vec::new())),
@@ -392,7 +395,7 @@ impl Session {
                 }
             }
         };
-        let results: Vec<One> = plan.into_par_iter().map(render_one).collect();
+        let results: Vec<One> = jobs.into_par_iter().map(render_one).collect();
         let mut template_errors = Vec::new();
         let mut files = BTreeMap::new();
         let mut pages = HashMap::new();
@@ -428,7 +431,7 @@ impl Session {
                 }
             }
         }
-        diagnostics.extend(crate::fold_template_errors(template_errors));
+        diagnostics.extend(render::fold_template_errors(template_errors));
         timer.step("render pages");
         if options.profile == Profile::Public {
             if let Some(scanner) = privacy::Scanner::new(content) {

@@ -7,7 +7,7 @@ mod common;
 use common::{read_tree, Site};
 use std::path::Path;
 use tebiki::calendar::Date;
-use tebiki::render::pictures;
+use tebiki::plan::pictures;
 
 /// Every inline `<svg …>…</svg>` of a page, in page order.
 fn svgs(html: &str) -> Vec<&str> {

@@ -117,7 +117,7 @@ fn ids_stay_unique_and_links_between_items_stay_in_the_document() {
 #[test]
 fn a_site_too_large_to_print_gets_no_print_document_and_no_link() {
     let site = Site::copy_of("basic");
-    for n in 0..tebiki::render::print::MAX_ITEMS {
+    for n in 0..tebiki::plan::PRINT_MAX_ITEMS {
         site.write(
             &format!("pages/many/p{n}.md"),
             "---\ntitle: 頁\n---\n本文\n",
@@ -126,5 +126,5 @@ fn a_site_too_large_to_print_gets_no_print_document_and_no_link() {
     let report = site.build().unwrap();
     assert!(!site.output().join("print").exists());
     assert!(!site.page("index.html").contains("print/"));
-    assert!(report.pages > tebiki::render::print::MAX_ITEMS);
+    assert!(report.pages > tebiki::plan::PRINT_MAX_ITEMS);
 }

@@ -7,7 +7,7 @@
 
 use super::{absolute, base_url, item_ref, published_sorted, xml_escape};
 use crate::calendar::Date;
-use crate::render::SitePages;
+use crate::plan::pages::SitePages;
 use crate::urls;
 
 pub const MAX_ENTRIES: usize = 50;

@@ -3,7 +3,7 @@
 //! profile drops the 担当者 column altogether rather than leaving it empty.
 
 use super::person;
-use crate::render::SitePages;
+use crate::plan::pages::SitePages;
 use crate::settings::Profile;
 
 const BOM: &str = "\u{feff}";

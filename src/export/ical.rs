@@ -9,7 +9,7 @@
 use super::{base_url, event_ids, public_url};
 use crate::calendar::fiscal_year_label;
 use crate::content::{Cooperation, EventKind};
-use crate::render::SitePages;
+use crate::plan::pages::SitePages;
 
 /// The longest content line, in octets, without the line break (RFC 5545 3.1).
 const MAX_LINE: usize = 75;

@@ -8,7 +8,7 @@
 
 use super::{base_url, event_ids, item_ref, person, published_sorted};
 use crate::content::{Details, LawStatus, Method};
-use crate::render::SitePages;
+use crate::plan::pages::SitePages;
 use crate::resolve::ItemRef;
 use crate::settings::Profile;
 use crate::urls;
@@ -291,7 +291,7 @@ fn item(site: &SitePages, i: ItemRef, ids: &[Vec<String>]) -> ItemData {
     let content = site.views.content;
     let g = site.views.graph;
     let it = &content.items[i];
-    let tags = crate::render::views::unique_tags(it);
+    let tags = crate::plan::views::unique_tags(it);
     let details = match &it.details {
         Details::Survey {
             category,

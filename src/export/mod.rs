@@ -1,6 +1,6 @@
 //! Files for other tools, written beside the pages: iCalendar files of the schedules,
 //! the contact directory as CSV and vCard, the whole site as `data.json`, a sitemap and
-//! an Atom feed, and the JSON-LD block of survey pages.
+//! an Atom feed.
 //!
 //! Every export is a pure function of the loaded site and the build options: no clock,
 //! no randomness, no hash-map order, so two builds of the same content are
@@ -11,12 +11,12 @@ pub mod atom;
 pub mod csv;
 pub mod ical;
 pub mod json;
-pub mod jsonld;
 pub mod sitemap;
 pub mod vcard;
 
 use crate::content::{Contact, Item, Schedule};
-use crate::render::{Page, SitePages};
+pub(crate) use crate::plan::address::absolute;
+use crate::plan::pages::SitePages;
 use crate::resolve::ItemRef;
 use crate::urls;
 
@@ -48,15 +48,6 @@ pub fn write_all<E>(
     Ok(all.len())
 }
 
-/// The page of item `i`, plus the JSON-LD block (`json_ld`) on survey pages.
-pub fn item_page(site: &SitePages, i: ItemRef) -> Page {
-    let mut page = site.item(i);
-    if let Some(ld) = jsonld::survey(site, i) {
-        page.vars.insert("json_ld", &ld);
-    }
-    page
-}
-
 /// The contact person of a row as exports write it (trimmed, an empty one as none);
 /// whether any is written is [`crate::settings::Profile::person`]'s to say.
 pub(crate) fn person<'a>(site: &SitePages, row: &'a Contact) -> Option<&'a str> {
@@ -67,80 +58,14 @@ pub(crate) fn person<'a>(site: &SitePages, row: &'a Contact) -> Option<&'a str> 
         .filter(|p| !p.is_empty())
 }
 
-/// The absolute address of the site root, ending in `/`, when `site.yaml` has
-/// `base_url`. A `base_url` without a path (`https://example.jp`) is joined with the
-/// build's `--base-path`; one with a path (`https://example.jp/handbook/`) is used as
-/// it is.
+/// The site root for readers outside the site, when `site.yaml` has `base_url`.
 pub(crate) fn base_url(site: &SitePages) -> Option<String> {
-    join_base(
-        site.views.content.site.base_url.as_deref()?,
-        &site.options.base_path,
-    )
+    site.base_url()
 }
 
-fn join_base(base_url: &str, base_path: &str) -> Option<String> {
-    let raw = base_url.trim();
-    if raw.is_empty() {
-        return None;
-    }
-    let after_scheme = raw.find("://").map_or(0, |i| i + 3);
-    let has_path = raw[after_scheme..]
-        .find('/')
-        .is_some_and(|i| !raw[after_scheme + i..].trim_matches('/').is_empty());
-    let mut base = raw.trim_end_matches('/').to_string();
-    let sub = base_path.trim().trim_matches('/');
-    if !has_path && !sub.is_empty() {
-        base.push('/');
-        base.push_str(sub);
-    }
-    base.push('/');
-    Some(base)
-}
-
-/// `base` (from [`base_url`]) joined with a root-relative page URL, the path
-/// percent-encoded (UTF-8) as sitemaps and most tools require.
-pub(crate) fn absolute(base: &str, url: &str) -> String {
-    let mut out = String::with_capacity(base.len() + url.len());
-    out.push_str(base);
-    for b in url.bytes() {
-        let keep = b.is_ascii_alphanumeric()
-            || matches!(
-                b,
-                b'-' | b'.'
-                    | b'_'
-                    | b'~'
-                    | b'/'
-                    | b'!'
-                    | b'$'
-                    | b'&'
-                    | b'\''
-                    | b'('
-                    | b')'
-                    | b'*'
-                    | b'+'
-                    | b','
-                    | b';'
-                    | b'='
-                    | b':'
-                    | b'@'
-                    | b'#'
-            );
-        if keep {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
-/// The address of `url` for a reader outside the site: absolute when `base_url` is set,
-/// otherwise the root-relative path as it is.
+/// The address of a page for readers outside the site.
 pub(crate) fn public_url(site: &SitePages, url: &str) -> String {
-    match base_url(site) {
-        Some(base) => absolute(&base, url),
-        None => url.to_string(),
-    }
+    site.public_url(url)
 }
 
 /// `surveys/jinko-dotai`: the `kind/id` reference form of the content model.
@@ -217,32 +142,6 @@ pub(crate) fn xml_escape(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn absolute_urls_percent_encode_non_ascii() {
-        assert_eq!(
-            absolute("https://example.jp/h/", "tags/医療/"),
-            "https://example.jp/h/tags/%E5%8C%BB%E7%99%82/"
-        );
-        assert_eq!(
-            absolute("https://example.jp/", "surveys/a-b/"),
-            "https://example.jp/surveys/a-b/"
-        );
-    }
-
-    #[test]
-    fn base_url_takes_the_base_path_only_without_a_path_of_its_own() {
-        let j = |u: &str, p: &str| join_base(u, p);
-        assert_eq!(j("https://x.jp", "/"), Some("https://x.jp/".into()));
-        assert_eq!(j("https://x.jp/", "/h/"), Some("https://x.jp/h/".into()));
-        assert_eq!(j("https://x.jp", "h"), Some("https://x.jp/h/".into()));
-        assert_eq!(
-            j("https://x.jp/a/b", "/h/"),
-            Some("https://x.jp/a/b/".into())
-        );
-        assert_eq!(j(" https://x.jp/a/ ", "/"), Some("https://x.jp/a/".into()));
-        assert_eq!(j("  ", "/"), None);
-    }
 
     #[test]
     fn stable_hash_is_fnv1a() {

@@ -2,7 +2,7 @@
 //! absolute URLs, so it is written only when site.yaml has `base_url`.
 
 use super::{absolute, base_url, published_sorted, xml_escape};
-use crate::render::SitePages;
+use crate::plan::pages::SitePages;
 use crate::urls;
 use std::collections::BTreeMap;
 
@@ -14,8 +14,8 @@ pub fn sitemap(site: &SitePages) -> Option<String> {
     for page in site.pages() {
         pages.insert(page.url, None);
     }
-    if crate::render::print::wanted(site) {
-        pages.insert(crate::render::print::URL.to_string(), None);
+    if crate::plan::print_wanted(site) {
+        pages.insert(crate::plan::PRINT_URL.to_string(), None);
     }
     for i in published_sorted(site) {
         let item = &content.items[i];

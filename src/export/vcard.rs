@@ -11,7 +11,7 @@
 
 use super::ical::{escape_text, line};
 use super::person;
-use crate::render::SitePages;
+use crate::plan::pages::SitePages;
 
 pub fn contacts(site: &SitePages) -> String {
     let contacts = &site.views.content.contacts;

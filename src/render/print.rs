@@ -3,22 +3,16 @@
 //! the one document: ids are made unique per chapter, links between chapters become
 //! links within the document, other links are rebased to `print/`.
 
-use super::{render_page_vars, Page, SitePages};
+use super::render_page_vars;
 use crate::content::Kind;
 use crate::diagnostics::Diagnostic;
+use crate::plan::pages::{Page, SitePages};
+use crate::plan::{print_wanted as wanted, PRINT_URL as URL};
 use crate::resolve::ItemRef;
 use crate::urls;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::HashMap;
-
-/// Where the document goes.
-pub const URL: &str = urls::PRINT;
-
-/// Above this many published items the print document is not written: nobody prints a
-/// book of that size, and rendering every item a second time would slow such builds
-/// down by half (docs/performance.md). The footer then has no link to it.
-pub const MAX_ITEMS: usize = 1000;
 
 #[derive(Serialize)]
 struct Chapter {
@@ -86,11 +80,6 @@ pub fn partial(template: &str) -> &'static str {
         "index.html" => "partials/home_main.html",
         _ => "partials/article_page.html",
     }
-}
-
-/// Whether the site is small enough to get a print document.
-pub fn wanted(site: &SitePages) -> bool {
-    site.views.graph.published.len() <= MAX_ITEMS
 }
 
 /// The print document (its URL and HTML), or `None` when the site is too large for one.
@@ -227,7 +216,9 @@ pub fn document(
         breadcrumbs: Vec::new(),
         section: "print",
         vars,
-        origin: crate::outputs::Origin::generated("the print document (every item on one page)"),
+        origin: crate::plan::files::Origin::generated(
+            "the print document (every item on one page)",
+        ),
     };
     Some(
         super::render_page(tera, shared, page)

@@ -7,7 +7,7 @@
 use super::html_text::body_parts;
 use super::{Anchor, Part, Record, Role};
 use crate::content::{Details, Item};
-use crate::render::views::Views;
+use crate::plan::views::Views;
 use crate::resolve::ItemRef;
 use crate::urls;
 

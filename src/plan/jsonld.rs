@@ -5,17 +5,17 @@
 //! The page's CSP (`script-src 'none'`) does not matter here: a JSON-LD block is data,
 //! never executed, and crawlers parse it all the same.
 
-use super::{absolute, base_url};
+use super::address::absolute;
+use super::views::Views;
 use crate::content::Details;
-use crate::render::SitePages;
 use crate::resolve::ItemRef;
 use crate::urls;
 use serde_json::{json, Map, Value};
 
 /// The JSON text for a `<script type="application/ld+json">` of survey `i`, escaped for
 /// embedding in HTML; `None` for other kinds.
-pub fn survey(site: &SitePages, i: ItemRef) -> Option<String> {
-    let content = site.views.content;
+pub fn survey(views: &Views, base_url: Option<&str>, i: ItemRef) -> Option<String> {
+    let content = views.content;
     let item = &content.items[i];
     let Details::Survey {
         category,
@@ -36,14 +36,14 @@ pub fn survey(site: &SitePages, i: ItemRef) -> Option<String> {
         .filter(|s| !s.trim().is_empty())
         .unwrap_or_else(|| format!("{}。調査時期：{}", category.label(), frequency));
     ld.insert("description".into(), json!(description));
-    if let Some(base) = base_url(site) {
+    if let Some(base) = base_url {
         ld.insert(
             "url".into(),
-            json!(absolute(&base, &urls::item_url(item.kind, &item.id))),
+            json!(absolute(base, &urls::item_url(item.kind, &item.id))),
         );
     }
     // The fiscal years of the schedules the survey's events are in, April to March.
-    let years: Vec<i32> = site.views.graph.events[i]
+    let years: Vec<i32> = views.graph.events[i]
         .iter()
         .map(|&(s, _)| content.schedules[s].fiscal_year)
         .collect();

@@ -1,10 +1,10 @@
 //! What templates see: small, documented views of the graph (themes/default/README.md
 //! lists every field). URLs in views are root-relative; templates prefix `root`.
 
+use super::pictures;
 use crate::calendar::{Date, When};
 use crate::content::body::Body;
 use crate::content::{Contact, Content, Details, Event, Item, Kind, Milestone, Route};
-use crate::render::pictures;
 use crate::resolve::{EventRef, Graph, ItemRef};
 use crate::settings::Profile;
 use crate::urls;

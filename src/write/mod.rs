@@ -1,4 +1,8 @@
-//! Stage 4, writing: owns the output folder and everything beside it. [`guard`] decides
+//! Stage 5, writing: where rendered files go, behind one [`Sink`] trait: the staging
+//! folder of a build ([`Staging`]), memory (`serve`, a public build until its privacy
+//! guard has seen every file) or nowhere (`check`).
+//!
+//! The disk sink owns the output folder and everything beside it. [`guard`] decides
 //! which folders may be replaced at all; a build then takes the output's lock ([`lock`]),
 //! removes what interrupted builds left beside the output, writes the whole site into a
 //! staging folder of a fresh name, and swaps it in ([`swap`]) only once it is complete.
@@ -6,6 +10,7 @@
 
 pub mod guard;
 mod lock;
+mod sink;
 mod swap;
 
 use crate::diagnostics::Diagnostic;
@@ -18,6 +23,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Mutex, PoisonError};
 
 pub use guard::{check as check_output_path, Target};
+pub use sink::{io_error, write_all, Memory, Null, Sink};
 
 /// The file every output holds, so that a later build knows it may replace the folder.
 pub const MARKER: &str = ".tebiki-output";
