@@ -45,6 +45,44 @@ struct NavEntry {
     section: &'static str,
 }
 
+/// A value and its Japanese label (the search page's filters).
+#[derive(Serialize)]
+struct KeyLabel {
+    key: &'static str,
+    label: &'static str,
+}
+
+/// A section of the home page with how many pages it has.
+#[derive(Serialize)]
+struct Counted {
+    title: String,
+    url: String,
+    count: usize,
+}
+
+/// A keyword of the keyword index.
+#[derive(Serialize)]
+struct TagCount<'a> {
+    name: &'a str,
+    url: String,
+    count: usize,
+}
+
+/// Another fiscal year's schedule, linked from each schedule page.
+#[derive(Serialize)]
+struct YearLink {
+    label: String,
+    url: String,
+}
+
+/// One office of the contact page with its rows.
+#[derive(Serialize)]
+struct OfficeView {
+    office: String,
+    id: String,
+    rows: Vec<views::ContactView>,
+}
+
 /// The main navigation: each kind's section, then the schedule and the contacts.
 fn nav() -> Vec<NavEntry> {
     let mut nav: Vec<NavEntry> = Kind::ALL
@@ -140,13 +178,19 @@ impl<'a> SitePages<'a> {
 
     /// The search page; `search.js` fills it from the index of src/search/.
     fn search(&self) -> Page {
-        let kinds: Vec<serde_json::Value> = Kind::ALL
+        let kinds: Vec<KeyLabel> = Kind::ALL
             .iter()
-            .map(|k| serde_json::json!({"key": k.dir(), "label": k.label()}))
+            .map(|k| KeyLabel {
+                key: k.dir(),
+                label: k.label(),
+            })
             .collect();
-        let categories: Vec<serde_json::Value> = Category::ALL
+        let categories: Vec<KeyLabel> = Category::ALL
             .iter()
-            .map(|c| serde_json::json!({"key": c.key(), "label": c.label()}))
+            .map(|c| KeyLabel {
+                key: c.key(),
+                label: c.label(),
+            })
             .collect();
         let mut vars = tera::Context::new();
         vars.insert("kinds", &kinds);
@@ -205,14 +249,12 @@ impl<'a> SitePages<'a> {
     pub(crate) fn home(&self) -> Page {
         let mut vars = tera::Context::new();
         vars.insert("intro", &self.home.map(|r| r.html.as_str()).unwrap_or(""));
-        let sections: Vec<serde_json::Value> = Kind::ALL
+        let sections: Vec<Counted> = Kind::ALL
             .iter()
-            .map(|&k| {
-                serde_json::json!({
-                    "title": k.label(),
-                    "url": urls::section_url(k),
-                    "count": self.published_of(k).len(),
-                })
+            .map(|&k| Counted {
+                title: k.label().into(),
+                url: urls::section_url(k),
+                count: self.published_of(k).len(),
             })
             .collect();
         vars.insert("sections", &sections);
@@ -372,11 +414,15 @@ impl<'a> SitePages<'a> {
     }
 
     fn tags_index(&self) -> Page {
-        let tags: Vec<serde_json::Value> = self
+        let tags: Vec<TagCount> = self
             .graph()
             .tags
             .iter()
-            .map(|(t, items)| serde_json::json!({"name": t, "url": urls::tag_url(t), "count": items.len()}))
+            .map(|(t, items)| TagCount {
+                name: t,
+                url: urls::tag_url(t),
+                count: items.len(),
+            })
             .collect();
         let mut vars = tera::Context::new();
         vars.insert("tags", &tags);
@@ -412,11 +458,14 @@ impl<'a> SitePages<'a> {
         let table = schedule::table(&self.views, s);
         let mut vars = tera::Context::new();
         vars.insert("schedule", &table);
-        let others: Vec<serde_json::Value> = self
+        let others: Vec<YearLink> = self
             .content()
             .schedules
             .iter()
-            .map(|o| serde_json::json!({"label": crate::calendar::fiscal_year_label(o.fiscal_year), "url": urls::schedule_url(o.fiscal_year)}))
+            .map(|o| YearLink {
+                label: crate::calendar::fiscal_year_label(o.fiscal_year),
+                url: urls::schedule_url(o.fiscal_year),
+            })
             .collect();
         vars.insert("years", &others);
         let url = if as_index {
@@ -453,9 +502,13 @@ impl<'a> SitePages<'a> {
                 None => offices.push((view.office.clone(), vec![view])),
             }
         }
-        let offices: Vec<serde_json::Value> = offices
+        let offices: Vec<OfficeView> = offices
             .into_iter()
-            .map(|(office, rows)| serde_json::json!({"office": office, "id": urls::slug_segment(&office), "rows": rows}))
+            .map(|(office, rows)| OfficeView {
+                id: urls::slug_segment(&office),
+                office,
+                rows,
+            })
             .collect();
         let mut vars = tera::Context::new();
         vars.insert("offices", &offices);

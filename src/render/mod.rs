@@ -85,6 +85,13 @@ pub(crate) fn render_page_and_main(
     Ok((url, main, html))
 }
 
+/// One step of a page's breadcrumb trail.
+#[derive(serde::Serialize)]
+struct Crumb<'a> {
+    title: &'a str,
+    url: &'a str,
+}
+
 /// A page's whole context (the shared variables, its own, where it sits): (url, context).
 pub(crate) fn page_context(shared: &tera::Context, page: Page) -> (String, tera::Context) {
     let mut ctx = shared.clone();
@@ -93,10 +100,10 @@ pub(crate) fn page_context(shared: &tera::Context, page: Page) -> (String, tera:
     ctx.insert("page_url", &page.url);
     ctx.insert("page_title", &page.title);
     ctx.insert("section", page.section);
-    let crumbs: Vec<serde_json::Value> = page
+    let crumbs: Vec<Crumb> = page
         .breadcrumbs
         .iter()
-        .map(|(t, u)| serde_json::json!({"title": t, "url": u}))
+        .map(|(title, url)| Crumb { title, url })
         .collect();
     ctx.insert("breadcrumbs", &crumbs);
     (page.url, ctx)
