@@ -56,6 +56,29 @@ fn names(dir: &Path) -> Vec<String> {
     names
 }
 
+/// The paths that are missing, extra or different in `got`, for a failure message.
+fn differences(got: &Tree, want: &Tree) -> String {
+    let mut out = Vec::new();
+    for (path, bytes) in want {
+        match got.get(path) {
+            None => out.push(format!("missing {}", path.display())),
+            Some(b) if b != bytes => out.push(format!(
+                "different {} ({} bytes, expected {})",
+                path.display(),
+                b.len(),
+                bytes.len()
+            )),
+            Some(_) => {}
+        }
+    }
+    out.extend(
+        got.keys()
+            .filter(|p| !want.contains_key(*p))
+            .map(|p| format!("extra {}", p.display())),
+    );
+    out.join("; ")
+}
+
 /// The basic fixture with `extra` more pages, so that a build takes long enough for a
 /// kill to land while it writes; `revision` changes every extra page's text.
 fn site(dir: &Path, extra: usize, revision: u32) -> PathBuf {
@@ -186,9 +209,11 @@ fn concurrent_builds_have_one_writer_and_publish_a_whole_site() {
         }
         assert!(built_now > 0, "round {round}: some build must get through");
         built += built_now;
+        let published = read_tree(&output);
         assert!(
-            read_tree(&output) == expected,
-            "round {round}: public/ differs from a clean build"
+            published == expected,
+            "round {round}: public/ differs from a clean build: {}",
+            differences(&published, &expected)
         );
         assert_eq!(names(&parent), ["public"], "round {round}: leftovers");
     }
