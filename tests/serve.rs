@@ -505,7 +505,7 @@ fn a_broken_edit_keeps_the_last_good_site_and_shows_the_error() {
         "laws/law-x.md",
         &good.replace("title: 法律X", "title: [閉じていない"),
     );
-    let error = events.wait_for("error", RELOAD_WAIT);
+    let error = events.wait_for("broken", RELOAD_WAIT);
     let text = error.data["error"].as_str().expect("the error text");
     assert!(text.contains("--> laws/law-x.md:"), "{text}");
 
@@ -908,7 +908,7 @@ fn randomised_edits_never_leave_the_served_site_stale() {
             Err(diagnostics) => {
                 assert_eq!(
                     last.name,
-                    "error",
+                    "broken",
                     "after `{what}`:\n{diagnostics}\n{}",
                     context()
                 );

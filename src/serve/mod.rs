@@ -324,7 +324,7 @@ fn rebuild_loop(
                     error: Some(text.clone()),
                 });
                 state.hub.broadcast(events::event(
-                    "error",
+                    "broken",
                     &serde_json::json!({ "error": text }),
                 ));
             }
