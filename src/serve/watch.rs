@@ -4,7 +4,7 @@
 //! (never read by the build) and metadata-only events are dropped here. Falls back to
 //! polling when the system's inotify watches run out, or when asked to.
 
-use notify::event::{EventKind, ModifyKind};
+use notify::event::{EventKind, MetadataKind, ModifyKind};
 use notify::{PollWatcher, RecommendedWatcher, RecursiveMode};
 use notify_debouncer_full::{new_debouncer_opt, DebounceEventResult, Debouncer, FileIdMap};
 use std::path::{Path, PathBuf};
@@ -71,11 +71,14 @@ fn is_editor_temp(name: &str) -> bool {
         || name.ends_with(".swx")
 }
 
+/// Reads and attribute changes (permissions, owner, `touch`) change no content. A new
+/// modification time does count: polling reports a write only as that.
 fn relevant_kind(kind: &EventKind) -> bool {
-    !matches!(
-        kind,
-        EventKind::Access(_) | EventKind::Modify(ModifyKind::Metadata(_))
-    )
+    match kind {
+        EventKind::Access(_) => false,
+        EventKind::Modify(ModifyKind::Metadata(m)) => *m == MetadataKind::WriteTime,
+        _ => true,
+    }
 }
 
 /// Starts watching; every batch of changes that matters is sent as the changed paths.
@@ -243,5 +246,23 @@ mod tests {
         ] {
             assert!(!s.matters(Path::new(p)), "{p}");
         }
+    }
+
+    #[test]
+    fn attribute_changes_do_not_count_a_new_write_time_does() {
+        use notify::event::{AccessKind, DataChange};
+        assert!(!relevant_kind(&EventKind::Access(AccessKind::Any)));
+        assert!(!relevant_kind(&EventKind::Modify(ModifyKind::Metadata(
+            MetadataKind::Permissions
+        ))));
+        assert!(!relevant_kind(&EventKind::Modify(ModifyKind::Metadata(
+            MetadataKind::Any
+        ))));
+        assert!(relevant_kind(&EventKind::Modify(ModifyKind::Metadata(
+            MetadataKind::WriteTime
+        ))));
+        assert!(relevant_kind(&EventKind::Modify(ModifyKind::Data(
+            DataChange::Any
+        ))));
     }
 }
