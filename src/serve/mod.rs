@@ -112,7 +112,8 @@ pub fn run(mut config: Config) -> ExitCode {
             let (generation, _) = Generation::next(
                 &Generation::empty(String::new()),
                 state.next_id(),
-                built.files,
+                rebuild.files(),
+                &built.changed,
                 &[],
             );
             println!(
@@ -286,8 +287,13 @@ fn rebuild_loop(
         match rebuild.run(&changed) {
             Ok(built) => {
                 print_warnings(&built.warnings, &mut last_warnings);
-                let (generation, diff) =
-                    Generation::next(&before.site, state.next_id(), built.files, &unpublished);
+                let (generation, diff) = Generation::next(
+                    &before.site,
+                    state.next_id(),
+                    rebuild.files(),
+                    &built.changed,
+                    &unpublished,
+                );
                 unpublished.clear();
                 if diff.is_empty() && before.error.is_none() {
                     continue;
@@ -421,15 +427,13 @@ fn site_file(state: &State, request: Request, url: &str, path: &str) {
     let kind = request::content_type(path);
     if kind.starts_with("text/html") {
         let tag = inject::tag(&state.base, &snap.site.id, false);
-        let page = inject::page(&body.bytes, &tag);
+        let page = inject::page(body.bytes(), &tag);
         respond(request, Response::from_data(page), kind);
     } else {
-        // The generation's bytes, shared, not copied.
-        let len = body.bytes.len();
-        let reader = std::io::Cursor::new(body.bytes.clone());
+        let len = body.bytes().len();
         respond(
             request,
-            Response::new(200.into(), Vec::new(), reader, Some(len), None),
+            Response::new(200.into(), Vec::new(), body.reader(), Some(len), None),
             kind,
         );
     }

@@ -1,34 +1,44 @@
 //! The one step serve asks of the library: the site after some source files changed.
-//! Kept behind this boundary so the way it is computed (a whole build into memory, or an
-//! incremental session) can change without touching the server.
+//! Kept behind this boundary so the way it is computed can change without touching the
+//! server; today it is the library's incremental [`tebiki::Session`], which re-renders
+//! only the pages whose inputs changed and equals a clean build (tests/session.rs).
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 use tebiki::diagnostics::Diagnostics;
-use tebiki::outputs::OutputFile;
-use tebiki::Options;
+use tebiki::outputs::Data;
+use tebiki::{Options, Session};
 
 pub struct Rebuild {
-    options: Options,
+    session: Session,
 }
 
-/// A successful rebuild: every output file, and the warnings.
+/// A successful rebuild: the output paths that changed, and the warnings.
 pub struct Built {
-    pub files: Vec<OutputFile>,
+    pub changed: Vec<String>,
     pub warnings: Diagnostics,
 }
 
 impl Rebuild {
     pub fn new(options: Options) -> Self {
-        Rebuild { options }
+        Rebuild {
+            session: Session::new(options),
+        }
     }
 
-    /// The whole site after `changed` source files changed (empty: the first build);
-    /// the diagnostics of `check` when it is broken.
-    pub fn run(&mut self, _changed: &[PathBuf]) -> Result<Built, Diagnostics> {
-        let built = tebiki::build_in_memory(&self.options)?;
+    /// Rebuilds after `changed` source files changed (empty: everything is read); the
+    /// diagnostics `check` prints when the site is broken.
+    pub fn run(&mut self, changed: &[PathBuf]) -> Result<Built, Diagnostics> {
+        let update = self.session.update(changed)?;
         Ok(Built {
-            files: built.files,
-            warnings: built.report.diagnostics,
+            changed: update.changed,
+            warnings: update.diagnostics,
         })
+    }
+
+    /// Every output file of the last successful rebuild.
+    pub fn files(&self) -> &BTreeMap<String, Arc<Data>> {
+        self.session.files()
     }
 }
