@@ -255,6 +255,7 @@ fn main() -> ExitCode {
                 port,
                 open,
                 poll,
+                timings: common.timings,
             })
         }
         Command::New {

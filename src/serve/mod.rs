@@ -31,6 +31,8 @@ pub struct Config {
     pub port: u16,
     pub open: bool,
     pub poll: bool,
+    /// Prints how long each step of every rebuild took.
+    pub timings: bool,
 }
 
 /// The reload script, served only by serve (never written to a site).
@@ -109,6 +111,7 @@ pub fn run(mut config: Config) -> ExitCode {
     let snapshot = match first {
         Ok(built) => {
             print_warnings(&built.warnings, &mut None);
+            print_timings(config.timings, &built.timings);
             let (generation, _) = Generation::next(
                 &Generation::empty(String::new()),
                 state.next_id(),
@@ -177,9 +180,10 @@ pub fn run(mut config: Config) -> ExitCode {
     };
     {
         let state = state.clone();
+        let timings = config.timings;
         let spawned = std::thread::Builder::new()
             .name("rebuild".into())
-            .spawn(move || rebuild_loop(&state, rebuild, rx, watching, &sources));
+            .spawn(move || rebuild_loop(&state, rebuild, rx, watching, &sources, timings));
         if let Err(e) = spawned {
             eprintln!("error: cannot start the rebuild thread: {e}");
             return ExitCode::FAILURE;
@@ -240,6 +244,14 @@ fn open_browser(url: &str) {
     }
 }
 
+fn print_timings(on: bool, steps: &[(&'static str, Duration)]) {
+    if on {
+        for (step, took) in steps {
+            eprintln!("{:>8.3} s  {step}", took.as_secs_f64());
+        }
+    }
+}
+
 /// Prints warnings when they differ from the last ones printed, so an unchanged
 /// warning is not repeated on every save.
 fn print_warnings(warnings: &Diagnostics, last: &mut Option<String>) {
@@ -260,6 +272,7 @@ fn rebuild_loop(
     rx: Receiver<Vec<PathBuf>>,
     mut watching: watch::Watching,
     sources: &watch::Sources,
+    timings: bool,
 ) {
     let mut last_warnings = None;
     // Sources changed since the last generation was published: an asset saved while
@@ -287,6 +300,7 @@ fn rebuild_loop(
         match rebuild.run(&changed) {
             Ok(built) => {
                 print_warnings(&built.warnings, &mut last_warnings);
+                print_timings(timings, &built.timings);
                 let (generation, diff) = Generation::next(
                     &before.site,
                     state.next_id(),

@@ -18,6 +18,8 @@ pub struct Rebuild {
 pub struct Built {
     pub changed: Vec<String>,
     pub warnings: Diagnostics,
+    /// How long each step took (`--timings` prints them).
+    pub timings: Vec<(&'static str, std::time::Duration)>,
 }
 
 impl Rebuild {
@@ -34,6 +36,7 @@ impl Rebuild {
         Ok(Built {
             changed: update.changed,
             warnings: update.diagnostics,
+            timings: update.timings,
         })
     }
 
