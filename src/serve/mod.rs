@@ -301,6 +301,7 @@ fn rebuild_loop(
             Ok(built) => {
                 print_warnings(&built.warnings, &mut last_warnings);
                 print_timings(timings, &built.timings);
+                let made = Instant::now();
                 let (generation, diff) = Generation::next(
                     &before.site,
                     state.next_id(),
@@ -309,6 +310,7 @@ fn rebuild_loop(
                     &unpublished,
                 );
                 unpublished.clear();
+                print_timings(timings, &[("serve: the new generation", made.elapsed())]);
                 if diff.is_empty() && before.error.is_none() {
                     continue;
                 }
