@@ -105,6 +105,22 @@ pub fn run(mut config: Config) -> ExitCode {
         run: format!("{run:x}"),
         generations: AtomicU64::new(0),
     });
+    // Watching starts before the first build: a file saved while it runs (seconds, on a
+    // large site) is queued and rebuilt right after, not missed.
+    let sources = watch::Sources {
+        root: config.options.root.clone(),
+    };
+    let (tx, rx) = channel();
+    let watching = match watch::start(&sources, config.poll, tx) {
+        Ok((w, how)) => {
+            println!("{how}: {}", sources.root.display());
+            w
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
     let mut rebuild = rebuild::Rebuild::new(config.options.clone());
     let started = Instant::now();
     let first = rebuild.run(&[]);
@@ -164,20 +180,6 @@ pub fn run(mut config: Config) -> ExitCode {
         );
     }
 
-    let sources = watch::Sources {
-        root: config.options.root.clone(),
-    };
-    let (tx, rx) = channel();
-    let watching = match watch::start(&sources, config.poll, tx) {
-        Ok((w, how)) => {
-            println!("{how}: {}", sources.root.display());
-            w
-        }
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
     {
         let state = state.clone();
         let timings = config.timings;
