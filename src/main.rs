@@ -3,6 +3,8 @@
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+mod serve;
+
 // Highlighting and templating allocate many small strings from two threads at once;
 // mimalloc halves the time glibc malloc spends there (docs/performance.md).
 #[global_allocator]
@@ -84,6 +86,28 @@ enum Command {
         /// Code Quality report or GitHub workflow commands (to stdout).
         #[arg(long, value_enum, default_value = "human")]
         format: FormatArg,
+    },
+    /// Live preview for editors: builds into memory (public/ is never touched), serves
+    /// the site over HTTP and reloads open pages when content/ or themes/ change.
+    Serve {
+        #[command(flatten)]
+        common: Common,
+        /// The port to listen on (0: any free port; the address is printed).
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// The address to listen on; 0.0.0.0 or :: shows the preview to the whole network.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// The sub-path the site is served under, e.g. /handbook/.
+        #[arg(long, default_value = "/")]
+        base_path: String,
+        /// Opens the site in the default browser.
+        #[arg(long)]
+        open: bool,
+        /// Polls for changes instead of using the system's file notifications (network
+        /// drives, containers); taken on its own when the system runs out of them.
+        #[arg(long)]
+        poll: bool,
     },
     /// Starts a new item: writes content/<kind>/<id>.md with every field, commented, as a
     /// draft.
@@ -215,6 +239,25 @@ fn main() -> ExitCode {
             strict,
             format,
         } => check(&common, strict, format.format()),
+        Command::Serve {
+            common,
+            port,
+            bind,
+            base_path,
+            open,
+            poll,
+        } => {
+            let mut options = options(&common);
+            options.base_path = normalise_base_path(&base_path);
+            serve::run(serve::Config {
+                options,
+                bind,
+                port,
+                open,
+                poll,
+                timings: common.timings,
+            })
+        }
         Command::New {
             kind,
             id,

@@ -10,7 +10,8 @@
 # axe-core (WCAG 2.0/2.1 A+AA) on one page of every kind in light and dark mode, no
 # horizontal overflow at 375 and 1280 px, visible focus, and the schedule printed to PDF;
 # then search.mjs: every search result set equal to brute force over 200+ queries;
-# then print.mjs: print/ (the whole handbook) printed to PDF holds every item's title.
+# then print.mjs: print/ (the whole handbook) printed to PDF holds every item's title;
+# then live-reload.mjs: `tebiki serve` reloads an edited page and shows a broken edit.
 # Screenshots go to SCREENSHOT_DIR (default .ci/screenshots/, gitignored).
 # Exits non-zero when any check fails; the summary at the end says which.
 set -euo pipefail
@@ -48,5 +49,11 @@ fi
 # PRINT_ALL=0 skips it (selftest.sh, likewise).
 if [ "${PRINT_ALL:-1}" != 0 ]; then
   node "$here/print.mjs" "$site" --out "${SCREENSHOT_DIR:-$repo/.ci/screenshots}/print-all.pdf" || exec_status=$?
+fi
+# tebiki serve's live reload in Chromium (live-reload.mjs), on a copy of the repository's
+# content; LIVE_RELOAD=0 skips it (selftest.sh, which breaks only built sites).
+if [ "${LIVE_RELOAD:-1}" != 0 ]; then
+  (cd "$repo" && cargo build --quiet --release) &&
+    node "$here/live-reload.mjs" "$repo/target/release/tebiki" || exec_status=$?
 fi
 exit "$exec_status"

@@ -53,7 +53,7 @@ inject() {
 # The cases below break what check.mjs checks; the pictures' own checks (pictures.mjs)
 # and the whole handbook printed to PDF (print.mjs)
 # would only add a minute to every run.
-export PICTURES=0 PRINT_ALL=0
+export PICTURES=0 PRINT_ALL=0 LIVE_RELOAD=0
 
 echo "selftest: checking the untouched site"
 "$here/check.sh" "$tmp/site" >"$tmp/clean.log" 2>&1

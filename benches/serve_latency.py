@@ -1,0 +1,219 @@
+#!/usr/bin/env python3
+"""Live-preview benchmark: `tebiki serve` and `hugo server` on the same synthetic site.
+
+    benches/serve_latency.py --tool tebiki --site /dev/shm/synth10k/tebiki --work /dev/shm/me
+    benches/serve_latency.py --tool hugo   --site /dev/shm/synth10k/hugo   --work /dev/shm/me
+
+The site is copied into --work first (the original is never edited). Measured, per tool:
+  - body edit: a paragraph appended to a survey's file, from the moment the write is
+    closed to the moment the reload message reaches a client (tebiki: its Server-Sent
+    Events stream; Hugo: its livereload WebSocket), median of --runs;
+  - retitle: the title of the most referenced law changed, the same way;
+  - memory: the server's resident set (VmRSS) and peak (VmHWM) after the edits, and the
+    peak of one clean build of the same site (GNU time's maximum RSS);
+  - idle CPU: user + system time the server used over --idle seconds with no edits.
+Python standard library only; prints one Markdown table row per measure.
+"""
+import argparse
+import base64
+import json
+import os
+import queue
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def sse_listener(port, events):
+    """tebiki: reads `event:` lines of the event stream, queues (time, name)."""
+    s = socket.create_connection(("127.0.0.1", port))
+    s.sendall(b"GET /__tebiki/events HTTP/1.1\r\nHost: x\r\n\r\n")
+    f = s.makefile("rb")
+    for line in f:
+        if line.startswith(b"event: "):
+            events.put((time.perf_counter(), line[7:].strip().decode()))
+
+
+def ws_listener(port, events):
+    """Hugo: a minimal WebSocket client of its livereload endpoint, queues reloads."""
+    s = socket.create_connection(("127.0.0.1", port))
+    key = base64.b64encode(os.urandom(16)).decode()
+    s.sendall(
+        (
+            f"GET /livereload HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\n"
+            f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n"
+        ).encode()
+    )
+    f = s.makefile("rb")
+    while f.readline() not in (b"\r\n", b""):
+        pass
+    hello = json.dumps(
+        {"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"]}
+    ).encode()
+    mask = os.urandom(4)
+    frame = bytes([0x81, 0x80 | len(hello)]) + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(hello))
+    s.sendall(frame)
+    while True:
+        head = f.read(2)
+        if len(head) < 2:
+            return
+        n = head[1] & 0x7F
+        if n == 126:
+            n = int.from_bytes(f.read(2), "big")
+        elif n == 127:
+            n = int.from_bytes(f.read(8), "big")
+        payload = f.read(n)
+        if head[0] & 0x0F == 1 and b'"reload"' in payload:
+            events.put((time.perf_counter(), "reload"))
+
+
+def cpu_seconds(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def memory_kib(pid):
+    out = {}
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith(("VmRSS:", "VmHWM:")):
+                out[line.split(":")[0]] = int(line.split()[1])
+    return out
+
+
+def wait_ready(port, proc, timeout=300):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            sys.exit(f"the server exited with {proc.returncode}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as r:
+                if r.status == 200:
+                    return
+        except Exception:
+            time.sleep(0.2)
+    sys.exit("the server did not answer")
+
+
+def measure_edits(path, edit, events, runs, settle):
+    latencies = []
+    for n in range(runs):
+        while not events.empty():
+            events.get()
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+        new = edit(text, n)
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(new)
+        t0 = time.perf_counter()
+        try:
+            t, name = events.get(timeout=60)
+        except queue.Empty:
+            sys.exit(f"no reload within 60 s after editing {path}")
+        latencies.append((t - t0) * 1000)
+        time.sleep(settle)
+    return latencies
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--tool", choices=["tebiki", "hugo"], required=True)
+    ap.add_argument("--site", required=True)
+    ap.add_argument("--work", required=True)
+    ap.add_argument("--runs", type=int, default=11)
+    ap.add_argument("--idle", type=int, default=30)
+    ap.add_argument("--settle", type=float, default=1.5)
+    ap.add_argument("--tebiki", default=os.path.join(REPO, "target/release/tebiki"))
+    args = ap.parse_args()
+
+    site = os.path.join(args.work, f"site-{args.tool}")
+    shutil.rmtree(site, ignore_errors=True)
+    shutil.copytree(args.site, site)
+    out = os.path.join(args.work, f"out-{args.tool}")
+    shutil.rmtree(out, ignore_errors=True)
+
+    # The peak of a clean build of the same site.
+    if args.tool == "tebiki":
+        build = [args.tebiki, "build", "--root", site, "--output", out]
+    else:
+        build = ["hugo", "--quiet", "--source", site, "--destination", out]
+    timed = subprocess.run(
+        ["/usr/bin/time", "-f", "%M"] + build, capture_output=True, text=True
+    )
+    if timed.returncode != 0:
+        sys.exit(f"clean build failed:\n{timed.stderr}")
+    build_peak = int(timed.stderr.strip().splitlines()[-1])
+    shutil.rmtree(out, ignore_errors=True)
+
+    port = free_port()
+    if args.tool == "tebiki":
+        cmd = [args.tebiki, "serve", "--root", site, "--port", str(port)]
+        content = os.path.join(site, "content")
+    else:
+        cmd = ["hugo", "server", "--source", site, "--port", str(port), "--bind", "127.0.0.1",
+               "--noHTTPCache", "--quiet"]
+        content = os.path.join(site, "content")
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_ready(port, proc)
+        startup = time.perf_counter() - started
+        events = queue.Queue()
+        listener = sse_listener if args.tool == "tebiki" else ws_listener
+        threading.Thread(target=listener, args=(port, events), daemon=True).start()
+        time.sleep(2)
+        while not events.empty():
+            events.get()
+
+        body = measure_edits(
+            os.path.join(content, "surveys", "survey-00010.md"),
+            lambda text, n: text + f"\n追記の段落 {n}。\n",
+            events, args.runs, args.settle,
+        )
+
+        def retitle(text, n):
+            lines = text.split("\n")
+            lines[1] = f'title: "改題した法律 {n}"'
+            return "\n".join(lines)
+
+        titles = measure_edits(
+            os.path.join(content, "laws", "law-00613.md"), retitle, events, args.runs, args.settle
+        )
+        mem = memory_kib(proc.pid)
+        time.sleep(3)
+        c0 = cpu_seconds(proc.pid)
+        time.sleep(args.idle)
+        idle = cpu_seconds(proc.pid) - c0
+    finally:
+        proc.terminate()
+        proc.wait()
+
+    med = statistics.median
+    print(f"| {args.tool} | startup to first answer | {startup:.2f} s |")
+    print(f"| {args.tool} | body edit → reload message, median of {args.runs} (min–max) | "
+          f"{med(body):.0f} ms ({min(body):.0f}–{max(body):.0f}) |")
+    print(f"| {args.tool} | retitle of law-00613 → reload message, median of {args.runs} (min–max) | "
+          f"{med(titles):.0f} ms ({min(titles):.0f}–{max(titles):.0f}) |")
+    print(f"| {args.tool} | server RSS after the edits / its peak | "
+          f"{mem['VmRSS'] / 1024:.0f} MiB / {mem['VmHWM'] / 1024:.0f} MiB |")
+    print(f"| {args.tool} | peak RSS of one clean build | {build_peak / 1024:.0f} MiB |")
+    print(f"| {args.tool} | CPU used while idle for {args.idle} s | {idle:.2f} s |")
+
+
+if __name__ == "__main__":
+    main()

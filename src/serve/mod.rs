@@ -1,0 +1,512 @@
+//! `tebiki serve`: the live preview for editors. Builds into memory (never touching the
+//! output folder), answers HTTP requests from the current generation of the site,
+//! rebuilds when the sources change, and tells open pages to reload. One thread accepts
+//! requests, one per request answers, one rebuilds; they share only [`State`].
+
+mod events;
+mod inject;
+mod rebuild;
+mod request;
+mod site;
+mod watch;
+
+use request::Target;
+use site::{Changed, Generation};
+use std::io::Write;
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{channel, Receiver, RecvTimeoutError};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use tebiki::diagnostics::Diagnostics;
+use tebiki::Options;
+use tiny_http::{Header, Request, Response, Server};
+
+/// What the command line asked for.
+pub struct Config {
+    pub options: Options,
+    pub bind: IpAddr,
+    pub port: u16,
+    pub open: bool,
+    pub poll: bool,
+    /// Prints how long each step of every rebuild took.
+    pub timings: bool,
+}
+
+/// The reload script, served only by serve (never written to a site).
+const RELOAD_JS: &str = include_str!("reload.js");
+
+/// After a save (a few paths), wait this long for more before rebuilding: an editor's
+/// save dance is reported over a tick or two of the debouncer.
+const QUIET: Duration = Duration::from_millis(15);
+/// After a batch of many paths (a `git checkout`, a copied folder), wait longer, so the
+/// rest of it, reported over several ticks, lands in the same rebuild.
+const QUIET_BULK: Duration = Duration::from_millis(120);
+/// More changed paths than this in one wait make it a bulk change.
+const BULK: usize = 5;
+
+/// What a request sees: one generation of the site, and the error of the last rebuild
+/// when it failed (the generation is then the last good one).
+struct Snapshot {
+    site: Arc<Generation>,
+    error: Option<String>,
+}
+
+struct State {
+    base: String,
+    current: Mutex<Arc<Snapshot>>,
+    hub: events::Hub,
+    run: String,
+    generations: AtomicU64,
+}
+
+impl State {
+    fn snapshot(&self) -> Arc<Snapshot> {
+        self.current
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    fn publish(&self, snapshot: Snapshot) {
+        *self.current.lock().unwrap_or_else(PoisonError::into_inner) = Arc::new(snapshot);
+    }
+
+    fn next_id(&self) -> String {
+        let n = self.generations.fetch_add(1, Ordering::Relaxed) + 1;
+        format!("{}-{n}", self.run)
+    }
+}
+
+pub fn run(mut config: Config) -> ExitCode {
+    // Absolute, so the planned asset paths and the watcher's paths compare equal.
+    config.options.root = match config.options.root.canonicalize() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!(
+                "error: cannot open the site folder {}: {e}",
+                config.options.root.display()
+            );
+            return ExitCode::FAILURE;
+        }
+    };
+    let run = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    let state = Arc::new(State {
+        base: config.options.base_path.clone(),
+        current: Mutex::new(Arc::new(Snapshot {
+            site: Arc::new(Generation::empty(String::new())),
+            error: None,
+        })),
+        hub: events::Hub::default(),
+        run: format!("{run:x}"),
+        generations: AtomicU64::new(0),
+    });
+    // Watching starts before the first build: a file saved while it runs (seconds, on a
+    // large site) is queued and rebuilt right after, not missed.
+    let sources = watch::Sources {
+        root: config.options.root.clone(),
+    };
+    let (tx, rx) = channel();
+    let watching = match watch::start(&sources, config.poll, tx) {
+        Ok((w, how)) => {
+            println!("{how}: {}", sources.root.display());
+            w
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut rebuild = rebuild::Rebuild::new(config.options.clone());
+    let started = Instant::now();
+    let first = rebuild.run(&[]);
+    let snapshot = match first {
+        Ok(built) => {
+            print_warnings(&built.warnings, &mut None);
+            print_timings(config.timings, &built.timings);
+            let (generation, _) = Generation::next(
+                &Generation::empty(String::new()),
+                state.next_id(),
+                rebuild.files(),
+                &built.changed,
+                &[],
+            );
+            println!(
+                "Built {} files in memory in {:.2} s",
+                generation.files.len(),
+                started.elapsed().as_secs_f64()
+            );
+            Snapshot {
+                site: Arc::new(generation),
+                error: None,
+            }
+        }
+        Err(diagnostics) => {
+            eprint!("{}", diagnostics.render());
+            eprintln!("The site does not build yet; serve shows the errors until it does.");
+            Snapshot {
+                site: Arc::new(Generation::empty(state.next_id())),
+                error: Some(diagnostics.render()),
+            }
+        }
+    };
+    state.publish(snapshot);
+
+    let server = match Server::http(SocketAddr::new(config.bind, config.port)) {
+        Ok(s) => Arc::new(s),
+        Err(e) => {
+            eprintln!(
+                "error: cannot listen on {}: {e} (choose another --port)",
+                SocketAddr::new(config.bind, config.port)
+            );
+            return ExitCode::FAILURE;
+        }
+    };
+    let address = match server.server_addr().to_ip() {
+        Some(a) => a,
+        None => SocketAddr::new(config.bind, config.port),
+    };
+    let url = format!("http://{address}{}", state.base);
+    if config.bind.is_unspecified() {
+        eprintln!(
+            "warning: serving on every network interface ({}): anyone who can reach this \
+             machine sees the preview, drafts and contact persons included; \
+             use --bind 127.0.0.1 to keep it on this machine",
+            config.bind
+        );
+    }
+
+    {
+        let state = state.clone();
+        let timings = config.timings;
+        let spawned = std::thread::Builder::new()
+            .name("rebuild".into())
+            .spawn(move || rebuild_loop(&state, rebuild, rx, watching, &sources, timings));
+        if let Err(e) = spawned {
+            eprintln!("error: cannot start the rebuild thread: {e}");
+            return ExitCode::FAILURE;
+        }
+    }
+    if let Err(e) = stop_on_signals(server.clone()) {
+        eprintln!("warning: Ctrl-C may not stop serve cleanly: {e}");
+    }
+    // The tests and scripts read this line for the address (with --port 0).
+    println!("Serving {url} (Ctrl-C to stop)");
+    let _ = std::io::stdout().flush();
+    if config.open {
+        open_browser(&url);
+    }
+
+    for request in server.incoming_requests() {
+        let state = state.clone();
+        let spawned = std::thread::Builder::new()
+            .name("request".into())
+            .spawn(move || answer(&state, request));
+        if let Err(e) = spawned {
+            eprintln!("warning: cannot answer a request: {e}");
+        }
+    }
+    println!("Stopped.");
+    ExitCode::SUCCESS
+}
+
+/// Ends the accept loop on SIGINT/SIGTERM/SIGHUP, so `run` returns and the process
+/// exits normally (nothing of serve's is on disk to clean up).
+#[cfg(unix)]
+fn stop_on_signals(server: Arc<Server>) -> std::io::Result<()> {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP])?;
+    std::thread::Builder::new()
+        .name("signals".into())
+        .spawn(move || {
+            if signals.forever().next().is_some() {
+                server.unblock();
+            }
+        })?;
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn stop_on_signals(_server: Arc<Server>) -> std::io::Result<()> {
+    Ok(())
+}
+
+fn open_browser(url: &str) {
+    let opener = if cfg!(target_os = "macos") {
+        "open"
+    } else {
+        "xdg-open"
+    };
+    if let Err(e) = std::process::Command::new(opener).arg(url).spawn() {
+        eprintln!("warning: cannot open a browser ({opener}: {e}); open {url} by hand");
+    }
+}
+
+fn print_timings(on: bool, steps: &[(&'static str, Duration)]) {
+    if on {
+        for (step, took) in steps {
+            eprintln!("{:>8.3} s  {step}", took.as_secs_f64());
+        }
+    }
+}
+
+/// Prints warnings when they differ from the last ones printed, so an unchanged
+/// warning is not repeated on every save.
+fn print_warnings(warnings: &Diagnostics, last: &mut Option<String>) {
+    let text = if warnings.is_empty() {
+        String::new()
+    } else {
+        warnings.render()
+    };
+    if last.as_deref() != Some(text.as_str()) {
+        eprint!("{text}");
+        *last = Some(text);
+    }
+}
+
+fn rebuild_loop(
+    state: &State,
+    mut rebuild: rebuild::Rebuild,
+    rx: Receiver<Vec<PathBuf>>,
+    mut watching: watch::Watching,
+    sources: &watch::Sources,
+    timings: bool,
+) {
+    let mut last_warnings = None;
+    // Sources changed since the last generation was published: an asset saved while
+    // the site was broken must be read again when it is fixed.
+    let mut unpublished: Vec<PathBuf> = Vec::new();
+    while let Ok(mut changed) = rx.recv() {
+        loop {
+            let quiet = if changed.len() > BULK {
+                QUIET_BULK
+            } else {
+                QUIET
+            };
+            match rx.recv_timeout(quiet) {
+                Ok(more) => changed.extend(more),
+                Err(RecvTimeoutError::Timeout) => break,
+                Err(RecvTimeoutError::Disconnected) => return,
+            }
+        }
+        changed.sort();
+        changed.dedup();
+        watching.add(sources, &changed);
+        unpublished.extend(changed.iter().cloned());
+        let started = Instant::now();
+        let before = state.snapshot();
+        match rebuild.run(&changed) {
+            Ok(built) => {
+                print_warnings(&built.warnings, &mut last_warnings);
+                print_timings(timings, &built.timings);
+                let made = Instant::now();
+                let (generation, diff) = Generation::next(
+                    &before.site,
+                    state.next_id(),
+                    rebuild.files(),
+                    &built.changed,
+                    &unpublished,
+                );
+                unpublished.clear();
+                print_timings(timings, &[("serve: the new generation", made.elapsed())]);
+                if diff.is_empty() && before.error.is_none() {
+                    continue;
+                }
+                let listed = match &diff {
+                    Changed::Paths(p) => serde_json::json!(p),
+                    Changed::All => serde_json::Value::Null,
+                };
+                let count = diff.count(&generation);
+                let (site, id) = if diff.is_empty() {
+                    // Fixed back to what was served: no page changed, the error goes.
+                    (before.site.clone(), before.site.id.clone())
+                } else {
+                    let id = generation.id.clone();
+                    (Arc::new(generation), id)
+                };
+                state.publish(Snapshot { site, error: None });
+                state.hub.broadcast(events::event(
+                    "reload",
+                    &serde_json::json!({ "generation": id, "changed": listed }),
+                ));
+                println!(
+                    "Rebuilt in {} ms: {count} files changed",
+                    started.elapsed().as_millis()
+                );
+            }
+            Err(diagnostics) => {
+                let text = diagnostics.render();
+                eprint!("{text}");
+                eprintln!("The last good site is still served; fix the file to reload.");
+                last_warnings = None;
+                state.publish(Snapshot {
+                    site: before.site.clone(),
+                    error: Some(text.clone()),
+                });
+                state.hub.broadcast(events::event(
+                    "broken",
+                    &serde_json::json!({ "error": text }),
+                ));
+            }
+        }
+        let _ = std::io::stdout().flush();
+    }
+}
+
+fn header(name: &str, value: &str) -> Header {
+    // Names and values here are ASCII made by serve; a failure would be a bug here.
+    Header::from_bytes(name.as_bytes(), value.as_bytes()).unwrap_or_else(|()| {
+        Header::from_bytes(&b"X-Invalid"[..], &b"1"[..]).expect("a valid header")
+    })
+}
+
+fn respond<R: std::io::Read>(request: Request, response: Response<R>, content_type: &str) {
+    let response = response
+        .with_header(header("Content-Type", content_type))
+        // A preview must never show a page from the browser's cache.
+        .with_header(header("Cache-Control", "no-store"))
+        .with_header(header("X-Content-Type-Options", "nosniff"));
+    // A client that went away is no error of serve's.
+    let _ = request.respond(response);
+}
+
+fn text(request: Request, status: u16, body: &str) {
+    respond(
+        request,
+        Response::from_string(body).with_status_code(status),
+        "text/plain; charset=utf-8",
+    );
+}
+
+fn answer(state: &State, request: Request) {
+    use tiny_http::Method;
+    if !matches!(request.method(), Method::Get | Method::Head) {
+        return text(request, 405, "serve answers GET and HEAD only\n");
+    }
+    let url = request.url().to_string();
+    match request::parse(&url, &state.base) {
+        Target::Bad(why) => text(request, 400, &format!("bad request: {why}\n")),
+        Target::Redirect(to) => redirect(request, &to),
+        Target::Own(name) => own(state, request, &name),
+        Target::Outside => not_found(state, request, &url),
+        Target::Site(path) => site_file(state, request, &url, &path),
+    }
+}
+
+fn redirect(request: Request, to: &str) {
+    let response = Response::from_string("")
+        .with_status_code(301)
+        .with_header(header("Location", to));
+    respond(request, response, "text/plain; charset=utf-8");
+}
+
+fn own(state: &State, request: Request, name: &str) {
+    match name {
+        "reload.js" => respond(
+            request,
+            Response::from_string(RELOAD_JS),
+            "text/javascript; charset=utf-8",
+        ),
+        "events" => {
+            // Subscribed before the state is read: no rebuild can fall between the two.
+            let rx = state.hub.subscribe();
+            let snap = state.snapshot();
+            let first = events::event(
+                "state",
+                &serde_json::json!({
+                    "generation": snap.site.id,
+                    "error": snap.error,
+                    "changed": serde_json::Value::Null,
+                }),
+            );
+            events::stream(request.into_writer(), first, rx);
+        }
+        _ => text(request, 404, "not one of serve's own files\n"),
+    }
+}
+
+fn site_file(state: &State, request: Request, url: &str, path: &str) {
+    let snap = state.snapshot();
+    if snap.site.files.is_empty() {
+        return broken_site(state, request, &snap);
+    }
+    let Some(body) = snap.site.files.get(path) else {
+        // A folder asked for without its slash.
+        if snap.site.files.contains_key(&format!("{path}/index.html")) {
+            let bare = url.split(['?', '#']).next().unwrap_or(url);
+            return redirect(request, &format!("{bare}/"));
+        }
+        return not_found(state, request, url);
+    };
+    let kind = request::content_type(path);
+    if kind.starts_with("text/html") {
+        let tag = inject::tag(&state.base, &snap.site.id, false);
+        let page = inject::page(body.bytes(), &tag);
+        respond(request, Response::from_data(page), kind);
+    } else {
+        let len = body.bytes().len();
+        respond(
+            request,
+            Response::new(200.into(), Vec::new(), body.reader(), Some(len), None),
+            kind,
+        );
+    }
+}
+
+fn page(state: &State, generation: &str, missing: bool, title: &str, main: &str) -> String {
+    let tag = inject::tag(&state.base, generation, missing);
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"ja\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'self'; \
+         script-src 'self'; style-src 'self'; object-src 'none'; base-uri 'none'\">\n\
+         <title>{title}</title>\n<link rel=\"stylesheet\" href=\"{base}style.css\">\n{tag}\n\
+         </head>\n<body>\n<main id=\"main\" class=\"wrap\">\n<h1>{title}</h1>\n{main}\n</main>\n\
+         </body>\n</html>\n",
+        base = state.base
+    )
+}
+
+fn not_found(state: &State, request: Request, url: &str) {
+    let snap = state.snapshot();
+    let shown = tebiki::text::escape_html(url.split(['?', '#']).next().unwrap_or(url));
+    let html = page(
+        state,
+        &snap.site.id,
+        true,
+        "ページが見つかりません",
+        &format!(
+            "<p><code>{shown}</code> はこのサイトにありません。</p>\n\
+             <p><a href=\"{}\">トップページへ</a></p>",
+            state.base
+        ),
+    );
+    respond(
+        request,
+        Response::from_string(html).with_status_code(404),
+        "text/html; charset=utf-8",
+    );
+}
+
+/// Before the first good build there is no page to show: the errors instead.
+fn broken_site(state: &State, request: Request, snap: &Snapshot) {
+    let errors = tebiki::text::escape_html(snap.error.as_deref().unwrap_or(""));
+    let html = page(
+        state,
+        &snap.site.id,
+        true,
+        "ビルドエラー",
+        &format!(
+            "<p>サイトをビルドできません。直すと自動で表示されます。</p>\n<pre>{errors}</pre>"
+        ),
+    );
+    respond(
+        request,
+        Response::from_string(html).with_status_code(500),
+        "text/html; charset=utf-8",
+    );
+}

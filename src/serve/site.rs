@@ -1,0 +1,162 @@
+//! The site serve answers from: immutable generations, each a complete table of output
+//! paths, swapped whole behind an `Arc`. A request takes the current generation once and
+//! answers only from it, so a rebuild never shows it half old, half new. Pages are shared
+//! with the rebuild's own table (an `Arc` each), not copied.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use tebiki::outputs::Data;
+
+/// A file's body. Assets are read into the generation too (from the source path the
+/// plan names, never any other), so a picture saved while the site is broken or
+/// rebuilding does not show beside pages of another generation.
+#[derive(Clone)]
+pub enum Body {
+    /// A page or generated file, as the rebuild holds it (always `Data::Bytes`).
+    Made(Arc<Data>),
+    /// An asset's bytes and the content file they were read from.
+    Asset(Bytes, Arc<Path>),
+}
+
+/// Bytes shared between generations and responses.
+#[derive(Clone)]
+pub struct Bytes(Arc<[u8]>);
+
+impl AsRef<[u8]> for Bytes {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+/// A made file's bytes, shared with the rebuild's table.
+#[derive(Clone)]
+pub struct Made(Arc<Data>);
+
+impl AsRef<[u8]> for Made {
+    fn as_ref(&self) -> &[u8] {
+        match &*self.0 {
+            Data::Bytes(b) => b,
+            Data::Copy(_) => &[],
+        }
+    }
+}
+
+impl Body {
+    pub fn bytes(&self) -> &[u8] {
+        match self {
+            Body::Made(data) => match &**data {
+                Data::Bytes(b) => b,
+                Data::Copy(_) => &[],
+            },
+            Body::Asset(bytes, _) => bytes.as_ref(),
+        }
+    }
+
+    /// A reader of the bytes that shares them rather than copying.
+    pub fn reader(&self) -> Box<dyn std::io::Read + Send> {
+        match self {
+            Body::Made(data) => Box::new(std::io::Cursor::new(Made(data.clone()))),
+            Body::Asset(bytes, _) => Box::new(std::io::Cursor::new(bytes.clone())),
+        }
+    }
+}
+
+/// One complete built site.
+pub struct Generation {
+    /// Unique across server runs, so a page reopened after a restart sees a new one.
+    pub id: String,
+    pub files: HashMap<String, Body>,
+}
+
+/// What changed from one generation to the next, by output path.
+pub enum Changed {
+    /// These paths (added, removed or different).
+    Paths(BTreeSet<String>),
+    /// Too many to list: every page reloads.
+    All,
+}
+
+/// More changed paths than this are not listed in the reload event.
+const MAX_LISTED: usize = 2000;
+
+impl Changed {
+    pub fn is_empty(&self) -> bool {
+        matches!(self, Changed::Paths(p) if p.is_empty())
+    }
+
+    pub fn count(&self, generation: &Generation) -> usize {
+        match self {
+            Changed::Paths(p) => p.len(),
+            Changed::All => generation.files.len(),
+        }
+    }
+}
+
+impl Generation {
+    pub fn empty(id: String) -> Self {
+        Generation {
+            id,
+            files: HashMap::new(),
+        }
+    }
+
+    /// The generation of a rebuild's `files`, of which `made` (output paths) changed,
+    /// sharing assets with `previous`. `sources` are the content files changed on disk
+    /// since `previous` was made (absolute, as the plan's are: serve canonicalises the
+    /// root): an asset copied from one of them is read again, though its output path and
+    /// source path stayed the same.
+    pub fn next(
+        previous: &Generation,
+        id: String,
+        files: &BTreeMap<String, Arc<Data>>,
+        made: &[String],
+        sources: &[PathBuf],
+    ) -> (Generation, Changed) {
+        let mut changed: BTreeSet<String> = made.iter().cloned().collect();
+        let mut table = HashMap::with_capacity(files.len());
+        for (path, data) in files {
+            let old = previous.files.get(path);
+            let body = match &**data {
+                Data::Bytes(_) => {
+                    if old.is_none() {
+                        changed.insert(path.clone());
+                    }
+                    Body::Made(data.clone())
+                }
+                Data::Copy(from) => match old {
+                    Some(Body::Asset(bytes, source))
+                        if **source == **from && !sources.contains(from) =>
+                    {
+                        Body::Asset(bytes.clone(), source.clone())
+                    }
+                    _ => match std::fs::read(from) {
+                        Ok(bytes) => {
+                            changed.insert(path.clone());
+                            Body::Asset(Bytes(bytes.into()), from.as_path().into())
+                        }
+                        // Removed since the plan was made: the next rebuild drops it.
+                        Err(_) => {
+                            changed.insert(path.clone());
+                            continue;
+                        }
+                    },
+                },
+            };
+            table.insert(path.clone(), body);
+        }
+        changed.extend(
+            previous
+                .files
+                .keys()
+                .filter(|p| !table.contains_key(*p))
+                .cloned(),
+        );
+        let changed = if changed.len() > MAX_LISTED {
+            Changed::All
+        } else {
+            Changed::Paths(changed)
+        };
+        (Generation { id, files: table }, changed)
+    }
+}
