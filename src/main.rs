@@ -3,6 +3,34 @@
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+// Printing with `println!` panics when stdout is closed or full (`tebiki check | head`,
+// `> /dev/full`); what tebiki prints is a report, so a reader that went away loses it
+// and the exit code still tells the outcome.
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stdout(), $($arg)*);
+    }};
+}
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+macro_rules! err {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stderr(), $($arg)*);
+    }};
+}
+macro_rules! errln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 mod serve;
 
 // Highlighting and templating allocate many small strings from two threads at once;
@@ -179,14 +207,14 @@ fn options(common: &Common) -> Options {
 fn print_timings(common: &Common, report: &tebiki::Report) {
     if common.timings {
         for (stage, took) in &report.timings {
-            eprintln!("{:>8.3} s  {stage}", took.as_secs_f64());
+            errln!("{:>8.3} s  {stage}", took.as_secs_f64());
         }
     }
 }
 
 fn print(diagnostics: &Diagnostics) {
     if !diagnostics.is_empty() {
-        eprint!("{}", diagnostics.render());
+        err!("{}", diagnostics.render());
     }
 }
 
@@ -202,7 +230,7 @@ fn main() -> ExitCode {
             // Without this, Ctrl-C or a stopped CI job would leave the staging folder
             // and the lock file beside the output.
             if let Err(e) = tebiki::output::clean_up_on_signals() {
-                eprintln!("warning: cannot clean up on interruption: {e}");
+                errln!("warning: cannot clean up on interruption: {e}");
             }
             let mut options = options(&common);
             if std::io::stderr().is_terminal() {
@@ -215,7 +243,7 @@ fn main() -> ExitCode {
                 Ok(report) => {
                     print(&report.diagnostics);
                     print_timings(&common, &report);
-                    println!(
+                    outln!(
                         "Built {} pages and copied {} files to {} in {:.2} s",
                         report.pages,
                         report.files_copied,
@@ -226,7 +254,7 @@ fn main() -> ExitCode {
                 }
                 Err(diagnostics) => {
                     print(&diagnostics);
-                    eprintln!(
+                    errln!(
                         "Build failed; {} was left as it was.",
                         options.output.display()
                     );
@@ -281,11 +309,11 @@ fn new_item(root: &std::path::Path, kind: KindArg, id: &str, title: Option<&str>
             } else {
                 root.join(&created.path)
             };
-            println!("Created {} (a draft: `draft: true`)", shown.display());
-            println!(
+            outln!("Created {} (a draft: `draft: true`)", shown.display());
+            outln!(
                 "Next: fill in the fields (each is explained in the file), set `draft: false`, then run `cargo run -- check`"
             );
-            println!("Preview it with `cargo run -- build --drafts --output preview`");
+            outln!("Preview it with `cargo run -- build --drafts --output preview`");
             ExitCode::SUCCESS
         }
         Err(d) => {
@@ -312,7 +340,7 @@ fn check(common: &Common, strict: bool, format: Format) -> ExitCode {
     if format == Format::Human {
         print(diagnostics);
     } else {
-        print!(
+        out!(
             "{}",
             tebiki::formats::render(format, diagnostics, &common.root)
         );
@@ -321,7 +349,7 @@ fn check(common: &Common, strict: bool, format: Format) -> ExitCode {
         Ok(report) => {
             print_timings(common, &report);
             if strict && !report.diagnostics.is_empty() {
-                eprintln!("check --strict: warnings count as errors");
+                errln!("check --strict: warnings count as errors");
                 ExitCode::FAILURE
             } else {
                 let summary = format!(
@@ -330,16 +358,16 @@ fn check(common: &Common, strict: bool, format: Format) -> ExitCode {
                     report.elapsed.as_secs_f64()
                 );
                 if format == Format::Human {
-                    println!("{summary}");
+                    outln!("{summary}");
                 } else {
-                    eprintln!("{summary}");
+                    errln!("{summary}");
                 }
                 ExitCode::SUCCESS
             }
         }
         Err(diagnostics) => {
             if format != Format::Human {
-                eprintln!(
+                errln!(
                     "{} error(s), {} warning(s)",
                     diagnostics.error_count(),
                     diagnostics.warning_count()
@@ -354,9 +382,9 @@ fn check(common: &Common, strict: bool, format: Format) -> ExitCode {
 /// summary that follows stands alone.
 fn show_progress(done: usize, total: usize) {
     if done >= total {
-        eprint!("\r\x1b[2K");
+        err!("\r\x1b[2K");
     } else {
-        eprint!("\rWriting pages: {done} of {total}");
+        err!("\rWriting pages: {done} of {total}");
     }
 }
 

@@ -87,3 +87,46 @@ fn help_and_version_work() {
         .unwrap();
     assert!(text(&version.stdout).starts_with("tebiki "));
 }
+
+/// A reader that went away (a closed pipe, a full disk) loses the report, but the exit
+/// code still tells the outcome, and nothing panics (a panic exits 101).
+#[test]
+fn a_full_or_closed_output_stream_is_not_a_panic() {
+    let site = Site::copy_of("basic");
+    let law = site
+        .read("laws/law-x.md")
+        .replace("status: in_force", "status: [in_force");
+    site.write("laws/law-x.md", &law);
+    for (args, want_success) in [(&["build"][..], false), (&["new", "law", "x-2"][..], true)] {
+        for stream in ["stdout", "stderr"] {
+            let full = std::fs::OpenOptions::new()
+                .write(true)
+                .open("/dev/full")
+                .expect("/dev/full exists on Linux");
+            let mut command = Command::new(env!("CARGO_BIN_EXE_tebiki"));
+            command.args(args).arg("--root").arg(site.root());
+            if stream == "stdout" {
+                command.stdout(full);
+            } else {
+                command.stderr(full);
+            }
+            let out = command.output().expect("the binary runs");
+            assert_ne!(
+                out.status.code(),
+                Some(101),
+                "{args:?} with a full {stream}"
+            );
+            assert_eq!(
+                out.status.success(),
+                want_success,
+                "{args:?} with a full {stream}"
+            );
+            assert!(
+                !text(&out.stderr).contains("panicked"),
+                "{}",
+                text(&out.stderr)
+            );
+            let _ = std::fs::remove_file(site.root().join("content/laws/x-2.md"));
+        }
+    }
+}

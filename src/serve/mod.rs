@@ -85,7 +85,7 @@ pub fn run(mut config: Config) -> ExitCode {
     config.options.root = match config.options.root.canonicalize() {
         Ok(r) => r,
         Err(e) => {
-            eprintln!(
+            errln!(
                 "error: cannot open the site folder {}: {e}",
                 config.options.root.display()
             );
@@ -113,11 +113,11 @@ pub fn run(mut config: Config) -> ExitCode {
     let (tx, rx) = channel();
     let watching = match watch::start(&sources, config.poll, tx) {
         Ok((w, how)) => {
-            println!("{how}: {}", sources.root.display());
+            outln!("{how}: {}", sources.root.display());
             w
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             return ExitCode::FAILURE;
         }
     };
@@ -135,7 +135,7 @@ pub fn run(mut config: Config) -> ExitCode {
                 &built.changed,
                 &[],
             );
-            println!(
+            outln!(
                 "Built {} files in memory in {:.2} s",
                 generation.files.len(),
                 started.elapsed().as_secs_f64()
@@ -146,8 +146,8 @@ pub fn run(mut config: Config) -> ExitCode {
             }
         }
         Err(diagnostics) => {
-            eprint!("{}", diagnostics.render());
-            eprintln!("The site does not build yet; serve shows the errors until it does.");
+            err!("{}", diagnostics.render());
+            errln!("The site does not build yet; serve shows the errors until it does.");
             Snapshot {
                 site: Arc::new(Generation::empty(state.next_id())),
                 error: Some(diagnostics.render()),
@@ -159,7 +159,7 @@ pub fn run(mut config: Config) -> ExitCode {
     let server = match Server::http(SocketAddr::new(config.bind, config.port)) {
         Ok(s) => Arc::new(s),
         Err(e) => {
-            eprintln!(
+            errln!(
                 "error: cannot listen on {}: {e} (choose another --port)",
                 SocketAddr::new(config.bind, config.port)
             );
@@ -172,7 +172,7 @@ pub fn run(mut config: Config) -> ExitCode {
     };
     let url = format!("http://{address}{}", state.base);
     if config.bind.is_unspecified() {
-        eprintln!(
+        errln!(
             "warning: serving on every network interface ({}): anyone who can reach this \
              machine sees the preview, drafts and contact persons included; \
              use --bind 127.0.0.1 to keep it on this machine",
@@ -187,15 +187,15 @@ pub fn run(mut config: Config) -> ExitCode {
             .name("rebuild".into())
             .spawn(move || rebuild_loop(&state, rebuild, rx, watching, &sources, timings));
         if let Err(e) = spawned {
-            eprintln!("error: cannot start the rebuild thread: {e}");
+            errln!("error: cannot start the rebuild thread: {e}");
             return ExitCode::FAILURE;
         }
     }
     if let Err(e) = stop_on_signals(server.clone()) {
-        eprintln!("warning: Ctrl-C may not stop serve cleanly: {e}");
+        errln!("warning: Ctrl-C may not stop serve cleanly: {e}");
     }
     // The tests and scripts read this line for the address (with --port 0).
-    println!("Serving {url} (Ctrl-C to stop)");
+    outln!("Serving {url} (Ctrl-C to stop)");
     let _ = std::io::stdout().flush();
     if config.open {
         open_browser(&url);
@@ -207,10 +207,10 @@ pub fn run(mut config: Config) -> ExitCode {
             .name("request".into())
             .spawn(move || answer(&state, request));
         if let Err(e) = spawned {
-            eprintln!("warning: cannot answer a request: {e}");
+            errln!("warning: cannot answer a request: {e}");
         }
     }
-    println!("Stopped.");
+    outln!("Stopped.");
     ExitCode::SUCCESS
 }
 
@@ -242,14 +242,14 @@ fn open_browser(url: &str) {
         "xdg-open"
     };
     if let Err(e) = std::process::Command::new(opener).arg(url).spawn() {
-        eprintln!("warning: cannot open a browser ({opener}: {e}); open {url} by hand");
+        errln!("warning: cannot open a browser ({opener}: {e}); open {url} by hand");
     }
 }
 
 fn print_timings(on: bool, steps: &[(&'static str, Duration)]) {
     if on {
         for (step, took) in steps {
-            eprintln!("{:>8.3} s  {step}", took.as_secs_f64());
+            errln!("{:>8.3} s  {step}", took.as_secs_f64());
         }
     }
 }
@@ -263,7 +263,7 @@ fn print_warnings(warnings: &Diagnostics, last: &mut Option<String>) {
         warnings.render()
     };
     if last.as_deref() != Some(text.as_str()) {
-        eprint!("{text}");
+        err!("{text}");
         *last = Some(text);
     }
 }
@@ -333,15 +333,15 @@ fn rebuild_loop(
                     "reload",
                     &serde_json::json!({ "generation": id, "changed": listed }),
                 ));
-                println!(
+                outln!(
                     "Rebuilt in {} ms: {count} files changed",
                     started.elapsed().as_millis()
                 );
             }
             Err(diagnostics) => {
                 let text = diagnostics.render();
-                eprint!("{text}");
-                eprintln!("The last good site is still served; fix the file to reload.");
+                err!("{text}");
+                errln!("The last good site is still served; fix the file to reload.");
                 last_warnings = None;
                 state.publish(Snapshot {
                     site: before.site.clone(),

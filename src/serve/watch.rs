@@ -143,7 +143,7 @@ fn handler(sources: &Sources, tx: Sender<Vec<PathBuf>>) -> impl FnMut(DebounceEv
         }
         Err(errors) => {
             for e in errors {
-                eprintln!("warning: watching: {e}");
+                errln!("warning: watching: {e}");
             }
         }
     }
@@ -206,7 +206,7 @@ impl Watching {
                     Watching::Poll(d) => d.watch(&dir, RecursiveMode::Recursive),
                 };
                 if let Err(e) = r {
-                    eprintln!("warning: cannot watch {}: {e}", dir.display());
+                    errln!("warning: cannot watch {}: {e}", dir.display());
                 }
             }
         }
