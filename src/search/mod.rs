@@ -112,14 +112,17 @@ fn lay_out(r: &Record, norm: &mut Vec<char>, weight: &mut Vec<u8>) -> Laid {
         anchors: Vec::new(),
     };
     let mut len16 = 0;
-    let title = Part {
-        text: r.title.clone(),
-        role: Role::Title,
-        anchor: None,
-    };
-    for (n, part) in std::iter::once(&title).chain(&r.parts).enumerate() {
-        let collapsed = collapse_whitespace(&part.text);
-        if collapsed.is_empty() && part.anchor.is_none() {
+    // One buffer for every part's collapsed text: a string per part was a measurable
+    // share of the index's allocations.
+    let mut collapsed = String::new();
+    let parts = std::iter::once((r.title.as_str(), Role::Title, None)).chain(
+        r.parts
+            .iter()
+            .map(|p| (p.text.as_str(), p.role, p.anchor.as_ref())),
+    );
+    for (n, (text, role, anchor)) in parts.enumerate() {
+        collapse_whitespace(text, &mut collapsed);
+        if collapsed.is_empty() && anchor.is_none() {
             continue;
         }
         if n > 0 {
@@ -132,12 +135,8 @@ fn lay_out(r: &Record, norm: &mut Vec<char>, weight: &mut Vec<u8>) -> Laid {
         if n == 0 {
             laid.title_len = len16;
         }
-        if let Some(anchor) = &part.anchor {
-            let end = if part.role == Role::Heading {
-                len16
-            } else {
-                start
-            };
+        if let Some(anchor) = anchor {
+            let end = if role == Role::Heading { len16 } else { start };
             let label = if end > start {
                 String::new()
             } else {
@@ -152,7 +151,7 @@ fn lay_out(r: &Record, norm: &mut Vec<char>, weight: &mut Vec<u8>) -> Laid {
                 },
             ));
         }
-        let w = match part.role {
+        let w = match role {
             Role::Title => W_TITLE,
             Role::Heading => W_HEADING,
             Role::Text => 0,
@@ -165,8 +164,8 @@ fn lay_out(r: &Record, norm: &mut Vec<char>, weight: &mut Vec<u8>) -> Laid {
     laid
 }
 
-fn collapse_whitespace(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
+fn collapse_whitespace(s: &str, out: &mut String) {
+    out.clear();
     let mut pending: Option<char> = None;
     for c in s.trim().chars() {
         if c.is_whitespace() {
@@ -180,7 +179,6 @@ fn collapse_whitespace(s: &str) -> String {
             out.push(c);
         }
     }
-    out
 }
 
 /// A gram as a number: up to four characters of 21 bits, zero-padded (no normalised
