@@ -5,7 +5,6 @@
 
 mod events;
 mod inject;
-mod rebuild;
 mod request;
 mod site;
 mod watch;
@@ -121,17 +120,17 @@ pub fn run(mut config: Config) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let mut rebuild = rebuild::Rebuild::new(config.options.clone());
+    let mut session = tebiki::Session::new(config.options.clone());
     let started = Instant::now();
-    let first = rebuild.run(&[]);
+    let first = session.update(&[]);
     let snapshot = match first {
         Ok(built) => {
-            print_warnings(&built.warnings, &mut None);
+            print_warnings(&built.diagnostics, &mut None);
             print_timings(config.timings, &built.timings);
             let (generation, _) = Generation::next(
                 &Generation::empty(String::new()),
                 state.next_id(),
-                rebuild.files(),
+                session.files(),
                 &built.changed,
                 &[],
             );
@@ -185,7 +184,7 @@ pub fn run(mut config: Config) -> ExitCode {
         let timings = config.timings;
         let spawned = std::thread::Builder::new()
             .name("rebuild".into())
-            .spawn(move || rebuild_loop(&state, rebuild, rx, watching, &sources, timings));
+            .spawn(move || rebuild_loop(&state, session, rx, watching, &sources, timings));
         if let Err(e) = spawned {
             errln!("error: cannot start the rebuild thread: {e}");
             return ExitCode::FAILURE;
@@ -270,7 +269,7 @@ fn print_warnings(warnings: &Diagnostics, last: &mut Option<String>) {
 
 fn rebuild_loop(
     state: &State,
-    mut rebuild: rebuild::Rebuild,
+    mut session: tebiki::Session,
     rx: Receiver<Vec<PathBuf>>,
     mut watching: watch::Watching,
     sources: &watch::Sources,
@@ -299,15 +298,15 @@ fn rebuild_loop(
         unpublished.extend(changed.iter().cloned());
         let started = Instant::now();
         let before = state.snapshot();
-        match rebuild.run(&changed) {
+        match session.update(&changed) {
             Ok(built) => {
-                print_warnings(&built.warnings, &mut last_warnings);
+                print_warnings(&built.diagnostics, &mut last_warnings);
                 print_timings(timings, &built.timings);
                 let made = Instant::now();
                 let (generation, diff) = Generation::next(
                     &before.site,
                     state.next_id(),
-                    rebuild.files(),
+                    session.files(),
                     &built.changed,
                     &unpublished,
                 );
