@@ -1,6 +1,7 @@
 //! How long a [`tebiki::Session`] update takes (what `serve` waits for after an edit):
 //! the first build, then rounds of a body edit and of a retitle of one page, each
-//! followed by one update naming the edited file. Prints the median and each round's
+//! followed by one update naming the edited file: its pages (after which serve sends
+//! the reload), then the whole-site files. Prints the median and each round's
 //! steps. It edits the site it is given: run it on a copy.
 //!
 //! cargo run --release --example session -- /dev/shm/COPY/of/synth10k [rounds]
@@ -40,6 +41,7 @@ fn main() {
         ("retitle", retitle),
     ] {
         let mut times = Vec::new();
+        let mut whole = Vec::new();
         for (n, page) in pages.iter().enumerate() {
             let Ok(text) = std::fs::read_to_string(page) else {
                 eprintln!("{} is missing: is this the synthetic site?", page.display());
@@ -48,27 +50,38 @@ fn main() {
             std::fs::write(page, edit(&text, n)).expect("the copy is writable");
             let start = Instant::now();
             let update = session
-                .update(std::slice::from_ref(page))
+                .update_pages(std::slice::from_ref(page))
                 .unwrap_or_else(|e| {
                     eprintln!("the update failed: {e:?}");
                     std::process::exit(1)
                 });
             let took = start.elapsed();
             times.push(took);
+            let finish = session.finish().unwrap_or_else(|e| {
+                eprintln!("finishing the update failed: {e:?}");
+                std::process::exit(1)
+            });
+            let all = start.elapsed();
+            whole.push(all);
             println!(
-                "{what} {}: {:.1} ms, {} files changed, {} pages rendered, {} reused",
+                "{what} {}: pages {:.1} ms ({} files changed, {} pages rendered, {} reused), \
+                 whole-site files {:.1} ms more ({} changed)",
                 n + 1,
                 ms(took),
                 update.changed.len(),
                 update.rendered,
-                update.reused
+                update.reused,
+                ms(all - took),
+                finish.changed.len()
             );
             print_steps(&update.timings);
         }
         times.sort();
+        whole.sort();
         println!(
-            "{what}: median {:.1} ms of {}",
+            "{what}: pages ready after a median {:.1} ms, everything after {:.1} ms, of {}",
             ms(times[times.len() / 2]),
+            ms(whole[whole.len() / 2]),
             times.len()
         );
     }

@@ -317,6 +317,35 @@ fn front_matter_edges(r: &mut Resolver, g: &mut Graph) {
     }
 }
 
+/// What building the graph reads of an item's front matter, without where it is
+/// written: two readings of one file with equal keys, and the same body links and
+/// headings, give the same graph, and no diagnostic when the first gave none. Kept
+/// beside the code that reads these fields; `serve` relies on it (src/session/).
+pub fn graph_key(item: &Item) -> String {
+    fn values(v: &[Spanned<String>]) -> Vec<&str> {
+        v.iter().map(|s| s.value.trim()).collect()
+    }
+    let refs = match &item.details {
+        Details::Survey { laws, roadmap, .. } => vec![values(laws), values(roadmap)],
+        Details::Law { amends, .. } => vec![values(amends)],
+        Details::Roadmap { laws, .. } => vec![values(laws)],
+        Details::Page { .. } => Vec::new(),
+    };
+    format!(
+        "{:?}",
+        (
+            item.kind,
+            &item.id,
+            &item.source.path,
+            item.common.draft,
+            values(&item.common.related),
+            values(&item.common.contacts),
+            values(&item.common.tags),
+            refs,
+        )
+    )
+}
+
 /// Front-matter edges, both ways.
 fn backlinks_of_front_matter(g: &mut Graph) {
     let n = g.related.len();

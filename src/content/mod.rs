@@ -86,6 +86,7 @@ pub fn suggest_id(id: &str) -> String {
     out.trim_end_matches('-').to_string()
 }
 
+#[derive(Clone)]
 enum Entry {
     Item(Kind, String),
     Home,
@@ -154,7 +155,18 @@ pub struct Memo {
     /// By path relative to `content/` (NFC): what reading it found wrong, and the item:
     /// `Some(None)` when it could not be read, `None` while the content holds it.
     items: HashMap<PathBuf, (Option<Option<Item>>, Vec<Diagnostic>)>,
+    /// The last walk of the folder and what it found wrong, for a load after files that
+    /// it found were only edited in place ([`load_known`]).
+    walked: Option<(Walked, Vec<Diagnostic>)>,
 }
+
+/// What a walk of `content/` found: every file classified, the names on disk that are
+/// not NFC, the symbolic links followed.
+type Walked = (
+    Vec<(PathBuf, Entry)>,
+    HashMap<PathBuf, PathBuf>,
+    Vec<PathBuf>,
+);
 
 impl Memo {
     /// Takes back the items of a load (the memo owns them between loads).
@@ -175,6 +187,14 @@ impl Memo {
 
     pub fn clear(&mut self) {
         self.items.clear();
+        self.walked = None;
+    }
+
+    /// Whether the last walk found a file at `rel` (relative to `content/`, NFC).
+    pub fn walked_file(&self, rel: &Path) -> bool {
+        self.walked
+            .as_ref()
+            .is_some_and(|((files, _, _), _)| files.iter().any(|(p, _)| p == rel))
     }
 }
 
@@ -182,9 +202,34 @@ impl Memo {
 pub fn load_with(content_dir: &Path, memo: &mut Memo) -> (Content, Diagnostics) {
     let mut diags = Diagnostics::default();
     if !content_dir.is_dir() {
+        memo.walked = None;
         return load(content_dir);
     }
-    let (files, disk_names, links) = walk(content_dir, &mut diags);
+    let mut walk_diags = Diagnostics::default();
+    let walked = walk(content_dir, &mut walk_diags);
+    memo.walked = Some((walked.clone(), walk_diags.iter().cloned().collect()));
+    diags.extend(walk_diags);
+    read_walked(content_dir, walked, diags, memo)
+}
+
+/// [`load_with`] without walking the folder again: the files are those of the last walk.
+/// Only for a load after files of that walk were edited in place (none added, removed,
+/// renamed, or a symbolic link): serve knows that from the watcher's events.
+pub fn load_known(content_dir: &Path, memo: &mut Memo) -> (Content, Diagnostics) {
+    let Some((walked, walk_diags)) = memo.walked.clone() else {
+        return load_with(content_dir, memo);
+    };
+    let mut diags = Diagnostics::default();
+    diags.extend(walk_diags);
+    read_walked(content_dir, walked, diags, memo)
+}
+
+fn read_walked(
+    content_dir: &Path,
+    (files, disk_names, links): Walked,
+    diags: Diagnostics,
+    memo: &mut Memo,
+) -> (Content, Diagnostics) {
     let read_file = |rel: &Path| {
         let disk = disk_names.get(rel).map_or(rel, PathBuf::as_path);
         std::fs::read(content_dir.join(disk))

@@ -61,6 +61,9 @@ pub enum Job {
     Exports,
     /// The search index (src/search/).
     SearchIndex,
+    /// A page a kept build (`serve`'s session) made before from the same inputs: its
+    /// bytes are the ones it made then. Never planned by a build.
+    Unchanged,
 }
 
 /// One output file before rendering: where it goes, where it comes from, what makes it.
@@ -72,7 +75,10 @@ pub struct PageJob {
 
 impl PageJob {
     pub fn is_page(&self) -> bool {
-        matches!(self.job, Job::Item(_) | Job::Page(_) | Job::Print)
+        matches!(
+            self.job,
+            Job::Item(_) | Job::Page(_) | Job::Print | Job::Unchanged
+        )
     }
 }
 
@@ -89,6 +95,27 @@ impl files::Placed for PageJob {
 /// print document, the theme's static files, the content's own files, the exports, the
 /// search index.
 pub fn plan(site: &SitePages, theme: &Theme, content_dir: &Path) -> Vec<PageJob> {
+    plan_with(site, theme, content_dir, || {
+        site.pages().into_iter().map(page_job).collect()
+    })
+}
+
+/// The job of a page other than an item's.
+pub fn page_job(page: Page) -> PageJob {
+    PageJob {
+        path: page_path(&page.url),
+        origin: page.origin.clone(),
+        job: Job::Page(Box::new(page)),
+    }
+}
+
+/// [`plan`], with the pages other than items' from `other_pages`.
+pub fn plan_with(
+    site: &SitePages,
+    theme: &Theme,
+    content_dir: &Path,
+    other_pages: impl FnOnce() -> Vec<PageJob>,
+) -> Vec<PageJob> {
     let content = site.views.content;
     let mut plan: Vec<PageJob> = Vec::with_capacity(
         site.views.graph.published.len() + content.assets.len() + theme.assets.len() + 64,
@@ -101,13 +128,7 @@ pub fn plan(site: &SitePages, theme: &Theme, content_dir: &Path) -> Vec<PageJob>
             job: Job::Item(i),
         });
     }
-    for page in site.pages() {
-        plan.push(PageJob {
-            path: page_path(&page.url),
-            origin: page.origin.clone(),
-            job: Job::Page(Box::new(page)),
-        });
-    }
+    plan.extend(other_pages());
     if print_wanted(site) {
         plan.push(PageJob {
             path: page_path(PRINT_URL),
@@ -138,17 +159,23 @@ pub fn plan(site: &SitePages, theme: &Theme, content_dir: &Path) -> Vec<PageJob>
             job: Job::Ready(Data::Copy(content_dir.join(content.disk_path(asset)))),
         });
     }
-    for (job, what) in [
+    plan.extend(whole_site_jobs());
+    plan
+}
+
+/// The whole-site jobs, last in every plan: the exports, the search index.
+pub fn whole_site_jobs() -> Vec<PageJob> {
+    [
         (Job::Exports, "the files for other tools"),
         (Job::SearchIndex, "the search index"),
-    ] {
-        plan.push(PageJob {
-            path: String::new(),
-            origin: Origin::generated(what),
-            job,
-        });
-    }
-    plan
+    ]
+    .into_iter()
+    .map(|(job, what)| PageJob {
+        path: String::new(),
+        origin: Origin::generated(what),
+        job,
+    })
+    .collect()
 }
 
 /// Where each calendar file comes from, in the order the exports write them: each

@@ -122,7 +122,9 @@ pub fn render_all(
             Job::Item(i) => page_bytes(tera, &shared, site.item(i), &mut diagnostic),
             Job::Page(page) => page_bytes(tera, &shared, *page, &mut diagnostic),
             // Made after this pass (the print document), or before it (whole-site jobs).
-            Job::Print | Job::Exports | Job::SearchIndex => Data::Bytes(Vec::new()),
+            Job::Print | Job::Exports | Job::SearchIndex | Job::Unchanged => {
+                Data::Bytes(Vec::new())
+            }
         };
         finish(n, planned, data, diagnostic)
     };

@@ -17,7 +17,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{channel, Receiver, RecvTimeoutError};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use tebiki::diagnostics::Diagnostics;
 use tebiki::Options;
@@ -51,11 +51,19 @@ const BULK: usize = 5;
 struct Snapshot {
     site: Arc<Generation>,
     error: Option<String>,
+    /// The generation's pages are made, its whole-site files (search index, exports) not
+    /// yet: a request for a file it lacks waits for the next complete generation.
+    pending: bool,
 }
+
+/// How long a request for a file of a pending generation waits at most.
+const PENDING_WAIT: Duration = Duration::from_secs(120);
 
 struct State {
     base: String,
     current: Mutex<Arc<Snapshot>>,
+    /// Signalled on every publish.
+    published: Condvar,
     hub: events::Hub,
     run: String,
     generations: AtomicU64,
@@ -71,6 +79,25 @@ impl State {
 
     fn publish(&self, snapshot: Snapshot) {
         *self.current.lock().unwrap_or_else(PoisonError::into_inner) = Arc::new(snapshot);
+        self.published.notify_all();
+    }
+
+    /// The first snapshot that is not pending (at most [`PENDING_WAIT`] from now).
+    fn complete_snapshot(&self) -> Arc<Snapshot> {
+        let deadline = Instant::now() + PENDING_WAIT;
+        let mut current = self.current.lock().unwrap_or_else(PoisonError::into_inner);
+        while current.pending {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                break;
+            }
+            current = self
+                .published
+                .wait_timeout(current, left)
+                .unwrap_or_else(PoisonError::into_inner)
+                .0;
+        }
+        current.clone()
     }
 
     fn next_id(&self) -> String {
@@ -99,7 +126,9 @@ pub fn run(mut config: Config) -> ExitCode {
         current: Mutex::new(Arc::new(Snapshot {
             site: Arc::new(Generation::empty(String::new())),
             error: None,
+            pending: false,
         })),
+        published: Condvar::new(),
         hub: events::Hub::default(),
         run: format!("{run:x}"),
         generations: AtomicU64::new(0),
@@ -133,6 +162,7 @@ pub fn run(mut config: Config) -> ExitCode {
                 session.files(),
                 &built.changed,
                 &[],
+                &Default::default(),
             );
             outln!(
                 "Built {} files in memory in {:.2} s",
@@ -142,6 +172,7 @@ pub fn run(mut config: Config) -> ExitCode {
             Snapshot {
                 site: Arc::new(generation),
                 error: None,
+                pending: false,
             }
         }
         Err(diagnostics) => {
@@ -150,6 +181,7 @@ pub fn run(mut config: Config) -> ExitCode {
             Snapshot {
                 site: Arc::new(Generation::empty(state.next_id())),
                 error: Some(diagnostics.render()),
+                pending: false,
             }
         }
     };
@@ -279,7 +311,18 @@ fn rebuild_loop(
     // Sources changed since the last generation was published: an asset saved while
     // the site was broken must be read again when it is fixed.
     let mut unpublished: Vec<PathBuf> = Vec::new();
-    while let Ok(mut changed) = rx.recv() {
+    // The last generation with every file, shown again when finishing one fails.
+    let mut complete = state.snapshot().site.clone();
+    // Paths that arrived while the whole-site files were due: the next rebuild's.
+    let mut early: Option<Vec<PathBuf>> = None;
+    loop {
+        let mut changed = match early.take() {
+            Some(paths) => paths,
+            None => match rx.recv() {
+                Ok(paths) => paths,
+                Err(_) => return,
+            },
+        };
         loop {
             let quiet = if changed.len() > BULK {
                 QUIET_BULK
@@ -298,62 +341,140 @@ fn rebuild_loop(
         unpublished.extend(changed.iter().cloned());
         let started = Instant::now();
         let before = state.snapshot();
-        match session.update(&changed) {
+        match session.update_pages(&changed) {
             Ok(built) => {
                 print_warnings(&built.diagnostics, &mut last_warnings);
                 print_timings(timings, &built.timings);
                 let made = Instant::now();
+                let pending = session.pending();
+                let no_data = Default::default();
                 let (generation, diff) = Generation::next(
                     &before.site,
                     state.next_id(),
                     session.files(),
                     &built.changed,
                     &unpublished,
+                    if pending {
+                        session.data_paths()
+                    } else {
+                        &no_data
+                    },
                 );
                 unpublished.clear();
                 print_timings(timings, &[("serve: the new generation", made.elapsed())]);
-                if diff.is_empty() && before.error.is_none() {
+                if diff.is_empty() && before.error.is_none() && !pending && !before.pending {
                     continue;
                 }
-                let listed = match &diff {
-                    Changed::Paths(p) => serde_json::json!(p),
-                    Changed::All => serde_json::Value::Null,
-                };
-                let count = diff.count(&generation);
-                let (site, id) = if diff.is_empty() {
-                    // Fixed back to what was served: no page changed, the error goes.
-                    (before.site.clone(), before.site.id.clone())
-                } else {
-                    let id = generation.id.clone();
-                    (Arc::new(generation), id)
-                };
-                state.publish(Snapshot { site, error: None });
-                state.hub.broadcast(events::event(
-                    "reload",
-                    &serde_json::json!({ "generation": id, "changed": listed }),
-                ));
+                let site = publish(
+                    state,
+                    before.site.clone(),
+                    generation,
+                    &diff,
+                    pending,
+                    false,
+                );
+                if !pending {
+                    complete = site;
+                }
                 outln!(
-                    "Rebuilt in {} ms: {count} files changed",
-                    started.elapsed().as_millis()
+                    "Rebuilt in {} ms: {} files changed",
+                    started.elapsed().as_millis(),
+                    diff.count(&complete)
                 );
             }
             Err(diagnostics) => {
-                let text = diagnostics.render();
-                err!("{text}");
-                errln!("The last good site is still served; fix the file to reload.");
+                let site = if before.pending {
+                    complete.clone()
+                } else {
+                    before.site.clone()
+                };
+                broken(state, site, &diagnostics);
                 last_warnings = None;
-                state.publish(Snapshot {
-                    site: before.site.clone(),
-                    error: Some(text.clone()),
-                });
-                state.hub.broadcast(events::event(
-                    "broken",
-                    &serde_json::json!({ "error": text }),
-                ));
+            }
+        }
+        if session.pending() {
+            // Paths already waiting make the whole-site files of this update moot.
+            if let Ok(more) = rx.try_recv() {
+                early = Some(more);
+                continue;
+            }
+            let before = state.snapshot();
+            match session.finish() {
+                Ok(done) => {
+                    print_warnings(&done.diagnostics, &mut last_warnings);
+                    print_timings(timings, &done.timings);
+                    let (generation, diff) = Generation::next(
+                        &before.site,
+                        state.next_id(),
+                        session.files(),
+                        &done.changed,
+                        &[],
+                        &Default::default(),
+                    );
+                    complete = publish(state, before.site.clone(), generation, &diff, false, true);
+                    outln!(
+                        "Search index and exports made in {} ms",
+                        started.elapsed().as_millis()
+                    );
+                }
+                Err(diagnostics) => {
+                    broken(state, complete.clone(), &diagnostics);
+                    last_warnings = None;
+                }
             }
         }
         let _ = std::io::stdout().flush();
     }
+}
+
+/// Publishes `generation` (or `previous` again when nothing changed) and tells open pages
+/// what changed. Returns the site published.
+fn publish(
+    state: &State,
+    previous: Arc<Generation>,
+    generation: Generation,
+    diff: &Changed,
+    pending: bool,
+    was_pending: bool,
+) -> Arc<Generation> {
+    let listed = match diff {
+        Changed::Paths(p) => serde_json::json!(p),
+        Changed::All => serde_json::Value::Null,
+    };
+    let site = if diff.is_empty() {
+        // Fixed back to what was served: no page changed, the error goes.
+        previous
+    } else {
+        Arc::new(generation)
+    };
+    state.publish(Snapshot {
+        site: site.clone(),
+        error: None,
+        pending,
+    });
+    // The whole-site files of a generation whose pages are out have an event of their
+    // own: an open page treats both alike, and "reload" stays one per rebuild.
+    state.hub.broadcast(events::event(
+        if was_pending { "data" } else { "reload" },
+        &serde_json::json!({ "generation": site.id, "changed": listed }),
+    ));
+    site
+}
+
+/// Shows a failed rebuild's errors (terminal and open pages) over `site`.
+fn broken(state: &State, site: Arc<Generation>, diagnostics: &Diagnostics) {
+    let text = diagnostics.render();
+    err!("{text}");
+    errln!("The last good site is still served; fix the file to reload.");
+    state.publish(Snapshot {
+        site,
+        error: Some(text.clone()),
+        pending: false,
+    });
+    state.hub.broadcast(events::event(
+        "broken",
+        &serde_json::json!({ "error": text }),
+    ));
 }
 
 fn header(name: &str, value: &str) -> Header {
@@ -429,7 +550,10 @@ fn own(state: &State, request: Request, name: &str) {
 }
 
 fn site_file(state: &State, request: Request, url: &str, path: &str) {
-    let snap = state.snapshot();
+    let mut snap = state.snapshot();
+    if snap.pending && !snap.site.files.contains_key(path) {
+        snap = state.complete_snapshot();
+    }
     if snap.site.files.is_empty() {
         return broken_site(state, request, &snap);
     }

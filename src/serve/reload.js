@@ -112,7 +112,7 @@
   }
 
   var events = new EventSource(new URL("events", src).href);
-  ["state", "reload", "broken"].forEach(function (name) {
+  ["state", "reload", "data", "broken"].forEach(function (name) {
     events.addEventListener(name, update);
   });
 })();

@@ -101,8 +101,9 @@ impl Generation {
         }
     }
 
-    /// The generation of a rebuild's `files`, of which `made` (output paths) changed,
-    /// sharing assets with `previous`. `sources` are the content files changed on disk
+    /// The generation of a rebuild's `files` but those at `left_out` (files the rebuild has
+    /// not made yet), of which `made` (output paths) changed, sharing assets with
+    /// `previous`. `sources` are the content files changed on disk
     /// since `previous` was made (absolute, as the plan's are: serve canonicalises the
     /// root): an asset copied from one of them is read again, though its output path and
     /// source path stayed the same.
@@ -112,10 +113,14 @@ impl Generation {
         files: &BTreeMap<String, Arc<Data>>,
         made: &[String],
         sources: &[PathBuf],
+        left_out: &BTreeSet<String>,
     ) -> (Generation, Changed) {
         let mut changed: BTreeSet<String> = made.iter().cloned().collect();
         let mut table = HashMap::with_capacity(files.len());
         for (path, data) in files {
+            if left_out.contains(path) {
+                continue;
+            }
             let old = previous.files.get(path);
             let body = match &**data {
                 Data::Bytes(_) => {
