@@ -367,7 +367,7 @@ fn rebuild_loop(
                 }
                 let site = publish(
                     state,
-                    before.site.clone(),
+                    Some(before.site.clone()),
                     generation,
                     &diff,
                     pending,
@@ -398,20 +398,21 @@ fn rebuild_loop(
                 early = Some(more);
                 continue;
             }
-            let before = state.snapshot();
             match session.finish() {
                 Ok(done) => {
                     print_warnings(&done.diagnostics, &mut last_warnings);
                     print_timings(timings, &done.timings);
+                    // What finishing names is all that changed since the pages.
                     let (generation, diff) = Generation::next(
-                        &before.site,
+                        &state.snapshot().site,
                         state.next_id(),
                         session.files(),
                         &done.changed,
                         &[],
                         &Default::default(),
                     );
-                    complete = publish(state, before.site.clone(), generation, &diff, false, true);
+                    let diff = diff.within(&done.changed);
+                    complete = publish(state, None, generation, &diff, false, true);
                     outln!(
                         "Search index and exports made in {} ms",
                         started.elapsed().as_millis()
@@ -427,11 +428,11 @@ fn rebuild_loop(
     }
 }
 
-/// Publishes `generation` (or `previous` again when nothing changed) and tells open pages
-/// what changed. Returns the site published.
+/// Publishes `generation` (or `unchanged` again when nothing changed) and tells open
+/// pages what changed. Returns the site published.
 fn publish(
     state: &State,
-    previous: Arc<Generation>,
+    unchanged: Option<Arc<Generation>>,
     generation: Generation,
     diff: &Changed,
     pending: bool,
@@ -441,11 +442,10 @@ fn publish(
         Changed::Paths(p) => serde_json::json!(p),
         Changed::All => serde_json::Value::Null,
     };
-    let site = if diff.is_empty() {
+    let site = match unchanged {
         // Fixed back to what was served: no page changed, the error goes.
-        previous
-    } else {
-        Arc::new(generation)
+        Some(previous) if diff.is_empty() => previous,
+        _ => Arc::new(generation),
     };
     state.publish(Snapshot {
         site: site.clone(),
@@ -559,7 +559,11 @@ fn site_file(state: &State, request: Request, url: &str, path: &str) {
     }
     let Some(body) = snap.site.files.get(path) else {
         // A folder asked for without its slash.
-        if snap.site.files.contains_key(&format!("{path}/index.html")) {
+        if snap
+            .site
+            .files
+            .contains_key(format!("{path}/index.html").as_str())
+        {
             let bare = url.split(['?', '#']).next().unwrap_or(url);
             return redirect(request, &format!("{bare}/"));
         }

@@ -66,7 +66,8 @@ impl Body {
 pub struct Generation {
     /// Unique across server runs, so a page reopened after a restart sees a new one.
     pub id: String,
-    pub files: HashMap<String, Body>,
+    /// Keys shared with the generation before where the path is the same.
+    pub files: HashMap<Arc<str>, Body>,
 }
 
 /// What changed from one generation to the next, by output path.
@@ -81,6 +82,21 @@ pub enum Changed {
 const MAX_LISTED: usize = 2000;
 
 impl Changed {
+    /// Only the paths among `named`: after a generation that left files out, those are
+    /// new to the reader only when the rebuild names them.
+    pub fn within(self, named: &[String]) -> Changed {
+        let named: BTreeSet<&String> = named.iter().collect();
+        match self {
+            Changed::Paths(p) => {
+                Changed::Paths(p.into_iter().filter(|p| named.contains(p)).collect())
+            }
+            Changed::All if named.len() <= MAX_LISTED => {
+                Changed::Paths(named.into_iter().cloned().collect())
+            }
+            Changed::All => Changed::All,
+        }
+    }
+
     pub fn is_empty(&self) -> bool {
         matches!(self, Changed::Paths(p) if p.is_empty())
     }
@@ -115,13 +131,20 @@ impl Generation {
         sources: &[PathBuf],
         left_out: &BTreeSet<String>,
     ) -> (Generation, Changed) {
-        let mut changed: BTreeSet<String> = made.iter().cloned().collect();
+        let mut changed: BTreeSet<String> = made
+            .iter()
+            .filter(|p| !left_out.contains(*p))
+            .cloned()
+            .collect();
         let mut table = HashMap::with_capacity(files.len());
         for (path, data) in files {
             if left_out.contains(path) {
                 continue;
             }
-            let old = previous.files.get(path);
+            let (key, old) = match previous.files.get_key_value(path.as_str()) {
+                Some((key, old)) => (key.clone(), Some(old)),
+                None => (Arc::from(path.as_str()), None),
+            };
             let body = match &**data {
                 Data::Bytes(_) => {
                     if old.is_none() {
@@ -148,14 +171,15 @@ impl Generation {
                     },
                 },
             };
-            table.insert(path.clone(), body);
+            table.insert(key, body);
         }
+        // Files left out are not made yet, not removed.
         changed.extend(
             previous
                 .files
                 .keys()
-                .filter(|p| !table.contains_key(*p))
-                .cloned(),
+                .filter(|p| !table.contains_key(&***p) && !left_out.contains(&***p))
+                .map(|p| p.to_string()),
         );
         let changed = if changed.len() > MAX_LISTED {
             Changed::All
