@@ -8,9 +8,10 @@
 //! changed front matter ([`SitePages::may_show`]); the whole-site files follow as
 //! usual. Anything else takes the whole update.
 
-use super::{body_source, item_key, lists_hash, page_key, page_options, relative_to};
-use super::{rendered_page, same, shared_hash, world_hash};
-use super::{Page, Pending, Prints, Session, Update};
+use super::keys::{item_key, lists_hash, page_key, shared_hash, world_hash, Prints};
+use super::{body_source, page_options, relative_to};
+use super::{rendered_page, same};
+use super::{Page, Pending, Session, Update};
 use crate::content::body::{markdown, Body};
 use crate::content::{item, source, Item};
 use crate::diagnostics::{Diagnostic, Diagnostics};
