@@ -277,6 +277,7 @@ fn main() -> ExitCode {
         } => {
             let mut options = options(&common);
             options.base_path = normalise_base_path(&base_path);
+            give_back_freed_memory();
             serve::run(serve::Config {
                 options,
                 bind,
@@ -394,5 +395,27 @@ fn normalise_base_path(p: &str) -> String {
         "/".into()
     } else {
         format!("/{trimmed}/")
+    }
+}
+
+/// `serve` holds a whole site for hours. By default mimalloc keeps memory freed by the
+/// build's worker threads for reuse: about 190 MiB more after the first build of 10,000
+/// pages (docs/performance.md). Freed memory goes back to the system at once instead.
+/// The numbers are those of mimalloc's `mi_option_e` as the bundled library declares
+/// them; an option is changed only while it holds its documented default, so another
+/// library version leaves them alone rather than changing something else.
+fn give_back_freed_memory() {
+    const ARENA_EAGER_COMMIT: libmimalloc_sys::mi_option_t = 4;
+    const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+    // SAFETY: reading and setting allocator options takes no pointers and is allowed at
+    // any time; the options named exist in every mimalloc 2 and 3.
+    unsafe {
+        if libmimalloc_sys::mi_option_get(ARENA_EAGER_COMMIT) == 2 {
+            libmimalloc_sys::mi_option_set(ARENA_EAGER_COMMIT, 0);
+        }
+        // 10 ms in mimalloc 2, 1 s in 3.
+        if matches!(libmimalloc_sys::mi_option_get(PURGE_DELAY), 10 | 1000) {
+            libmimalloc_sys::mi_option_set(PURGE_DELAY, 0);
+        }
     }
 }
