@@ -16,6 +16,18 @@ use std::sync::Mutex;
 
 /// The plan with its whole-site jobs replaced by the files they make, in place.
 pub fn whole_site(site: &SitePages, plan: Vec<PageJob>) -> Vec<PageJob> {
+    whole_site_with(site, plan, false)
+}
+
+/// The same for a build that writes as it renders: the search index is only planned here (its files' paths, from a
+/// sample of pages) and made by [`render_all`], which hands each file to the sink as it
+/// is made: held from here to the end of rendering, the index was a third of what it
+/// added to a build's peak memory.
+pub fn whole_site_streamed(site: &SitePages, plan: Vec<PageJob>) -> Vec<PageJob> {
+    whole_site_with(site, plan, true)
+}
+
+fn whole_site_with(site: &SitePages, plan: Vec<PageJob>, stream_search: bool) -> Vec<PageJob> {
     let mut out = Vec::with_capacity(plan.len() + 64);
     for job in plan {
         match job.job {
@@ -27,6 +39,16 @@ pub fn whole_site(site: &SitePages, plan: Vec<PageJob>) -> Vec<PageJob> {
                         None => Origin::generated(format!("the generated file {path}")),
                     };
                     out.push(ready(path, origin, bytes));
+                }
+            }
+            Job::SearchIndex if stream_search => {
+                let prepared = std::sync::Arc::new(search::records::prepare(&site.views));
+                for path in prepared.paths() {
+                    out.push(PageJob {
+                        origin: Origin::generated(format!("the search index file {path}")),
+                        path,
+                        job: Job::SearchFile(prepared.clone()),
+                    });
                 }
             }
             Job::SearchIndex => {
@@ -96,7 +118,36 @@ pub fn render_all(
         };
     let (print_job, plan): (Vec<PageJob>, Vec<PageJob>) =
         plan.into_iter().partition(|p| matches!(p.job, Job::Print));
+    let (search_files, plan): (Vec<PageJob>, Vec<PageJob>) = plan
+        .into_iter()
+        .partition(|p| matches!(p.job, Job::SearchFile(_)));
     let count = plan.len();
+    // The search index first, while no page is in flight: its working memory is freed
+    // before rendering needs its own. Its files keep their places in the plan's order
+    // (after the other files, before the print document).
+    let mut searched: Vec<(usize, One)> = Vec::with_capacity(search_files.len());
+    let searches = search_files.len();
+    if let Some(Job::SearchFile(prepared)) = search_files.first().map(|p| &p.job) {
+        let prepared = prepared.clone();
+        let slots: HashMap<String, (usize, PageJob)> = search_files
+            .into_iter()
+            .enumerate()
+            .map(|(k, p)| (p.path.clone(), (count + k, p)))
+            .collect();
+        let slots = Mutex::new(slots);
+        let done = Mutex::new(Vec::new());
+        search::records::write(&site.views, &prepared, |path, bytes| {
+            let slot = slots.lock().ok().and_then(|mut s| s.remove(&path));
+            if let Some((n, planned)) = slot {
+                let one = finish(n, planned, Data::Bytes(bytes), None);
+                if let Ok(mut d) = done.lock() {
+                    d.push((n, one));
+                }
+            }
+        });
+        searched = done.into_inner().unwrap_or_default();
+        searched.sort_unstable_by_key(|s| s.0);
+    }
     let render_one = |(n, mut planned): (usize, PageJob)| -> One {
         let mut diagnostic = None;
         // The job is taken; what stays behind is only the path and origin.
@@ -122,13 +173,14 @@ pub fn render_all(
             Job::Item(i) => page_bytes(tera, &shared, site.item(i), &mut diagnostic),
             Job::Page(page) => page_bytes(tera, &shared, *page, &mut diagnostic),
             // Made after this pass (the print document), or before it (whole-site jobs).
-            Job::Print | Job::Exports | Job::SearchIndex | Job::Unchanged => {
+            Job::Print | Job::Exports | Job::SearchIndex | Job::Unchanged | Job::SearchFile(_) => {
                 Data::Bytes(Vec::new())
             }
         };
         finish(n, planned, data, diagnostic)
     };
     let mut results: Vec<One> = plan.into_par_iter().enumerate().map(render_one).collect();
+    results.extend(searched.into_iter().map(|s| s.1));
     if let Some(planned) = print_job.into_iter().next() {
         let mains = mains.into_inner().unwrap_or_default();
         let (data, diagnostic) = match print::document(site, tera, &shared, mains) {
@@ -136,7 +188,7 @@ pub fn render_all(
             Some(Err(d)) => (Data::Bytes(Vec::new()), Some(d)),
             None => (Data::Bytes(Vec::new()), None),
         };
-        results.push(finish(count, planned, data, diagnostic));
+        results.push(finish(count + searches, planned, data, diagnostic));
     }
     if let Some(p) = &progress {
         p.finish();

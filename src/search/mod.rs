@@ -438,10 +438,9 @@ struct RunPostings {
     by_part: Vec<Vec<(Key, u32, u32)>>,
 }
 
-/// What a run of pages gives: its text files, the kind and category of each page, its
-/// postings.
+/// What a run of pages gives besides its text files: the kind and category of each
+/// page, its postings.
 struct Run {
-    texts: Vec<(String, Vec<u8>)>,
     kinds: Vec<Kinds>,
     postings: RunPostings,
 }
@@ -605,35 +604,42 @@ impl Partition {
     }
 
     /// The bucket files of this partition.
-    fn files(self, buckets: u32, pages: usize) -> Vec<(u32, String, Vec<u8>)> {
+    /// Writes the bucket files of this partition (number `part` of `parts`), each handed
+    /// to `emit` once made and its lists dropped.
+    fn files(
+        self,
+        part: u32,
+        parts: u32,
+        buckets: u32,
+        pages: usize,
+        emit: &(impl Fn(String, Vec<u8>) + Sync),
+    ) {
         let mut entries: Vec<(u32, Key, GramList)> = self
             .lists
             .into_iter()
             .map(|(k, list)| (bucket_of(k, buckets), k, list))
             .collect();
         entries.sort_unstable_by_key(|e| (e.0, e.1));
-        let mut files = Vec::new();
         let mut list_text = String::new();
-        let mut rest = &entries[..];
-        while let Some(&(b, _, _)) = rest.first() {
-            let n = rest.iter().take_while(|e| e.0 == b).count();
+        let mut entries = entries.into_iter().peekable();
+        for b in (part..buckets).step_by(parts as usize) {
             let mut s = format!("tebikiSearch(\"g{b}\",[");
-            for (i, (_, k, list)) in rest[..n].iter().enumerate() {
-                if i > 0 {
+            let mut first = true;
+            while let Some((_, k, list)) = entries.next_if(|e| e.0 == b) {
+                if !first {
                     s.push(',');
                 }
-                let gram: String = chars_of(*k).collect();
+                first = false;
+                let gram: String = chars_of(k).collect();
                 push_js_string(&mut s, &gram);
                 s.push_str(",\"");
-                postings_text(list, pages, &mut list_text);
+                postings_text(&list, pages, &mut list_text);
                 s.push_str(&list_text);
                 s.push('"');
             }
             s.push_str("]);\n");
-            files.push((b, format!("{DIR}/g{b}.js"), s.into_bytes()));
-            rest = &rest[n..];
+            emit(format!("{DIR}/g{b}.js"), s.into_bytes());
         }
-        files
     }
 }
 
@@ -650,109 +656,167 @@ pub fn build_with<R: std::borrow::Borrow<Record>>(
     pages: usize,
     record: impl Fn(usize) -> R + Sync,
 ) -> Vec<(String, Vec<u8>)> {
-    // The sample: character counts, text bytes and normalised characters.
-    let step = pages.div_ceil(SAMPLE).max(1);
-    let sample: Vec<usize> = (0..pages).step_by(step).collect();
-    let (mut counts, text_bytes, sample_chars) = sample
-        .par_chunks(32)
-        .map(|chunk| {
-            let (mut norm, mut weight) = (Vec::new(), Vec::new());
-            let mut bmp = vec![0u64; 0x10000];
-            let mut counts: HashMap<char, u64> = HashMap::new();
-            let (mut bytes, mut chars) = (0, 0);
-            for &i in chunk {
-                let laid = lay_out(record(i).borrow(), &mut norm, &mut weight);
-                for c in laid.text.chars() {
-                    if (c as u32) < 0x10000 {
-                        bmp[c as usize] += 1;
-                    } else {
-                        *counts.entry(c).or_default() += 1;
+    let prepared = Prepared::new(pages, &record);
+    let order: HashMap<String, usize> = prepared
+        .paths()
+        .enumerate()
+        .map(|(n, path)| (path, n))
+        .collect();
+    let files = std::sync::Mutex::new(Vec::new());
+    prepared.write(&record, |path, bytes| {
+        if let Ok(mut f) = files.lock() {
+            f.push((path, bytes));
+        }
+    });
+    let mut files = files.into_inner().unwrap_or_default();
+    files.sort_by_key(|f| order.get(&f.0).copied());
+    files
+}
+
+/// What the sample of pages fixes before indexing: the character code of page texts,
+/// the pages per text file and the number of buckets, hence every file's path, known
+/// before any is made (so the files can go out as they are made, not held to the end).
+pub struct Prepared {
+    pages: usize,
+    code: TextCode,
+    per_file: usize,
+    buckets: u32,
+}
+
+impl Prepared {
+    pub fn new<R: std::borrow::Borrow<Record>>(
+        pages: usize,
+        record: &(impl Fn(usize) -> R + Sync),
+    ) -> Prepared {
+        // The sample: character counts, text bytes and normalised characters.
+        let step = pages.div_ceil(SAMPLE).max(1);
+        let sample: Vec<usize> = (0..pages).step_by(step).collect();
+        let (mut counts, text_bytes, sample_chars) = sample
+            .par_chunks(32)
+            .map(|chunk| {
+                let (mut norm, mut weight) = (Vec::new(), Vec::new());
+                let mut bmp = vec![0u64; 0x10000];
+                let mut counts: HashMap<char, u64> = HashMap::new();
+                let (mut bytes, mut chars) = (0, 0);
+                for &i in chunk {
+                    let laid = lay_out(record(i).borrow(), &mut norm, &mut weight);
+                    for c in laid.text.chars() {
+                        if (c as u32) < 0x10000 {
+                            bmp[c as usize] += 1;
+                        } else {
+                            *counts.entry(c).or_default() += 1;
+                        }
+                    }
+                    bytes += laid.text.len();
+                    chars += norm.len();
+                }
+                for (i, &n) in bmp.iter().enumerate() {
+                    if let (true, Some(c)) = (n > 0, char::from_u32(i as u32)) {
+                        counts.insert(c, n);
                     }
                 }
-                bytes += laid.text.len();
-                chars += norm.len();
-            }
-            for (i, &n) in bmp.iter().enumerate() {
-                if let (true, Some(c)) = (n > 0, char::from_u32(i as u32)) {
-                    counts.insert(c, n);
-                }
-            }
-            (counts, bytes, chars)
-        })
-        .reduce(
-            || (HashMap::new(), 0, 0),
-            |(mut a, ab, ac), (b, bb, bc)| {
-                for (c, n) in b {
-                    *a.entry(c).or_default() += n;
-                }
-                (a, ab + bb, ac + bc)
-            },
-        );
-    if step > 1 {
-        // Pages outside the sample may hold ASCII it lacks, and the code needs a code
-        // for every ASCII character a text holds.
-        for c in (0u8..0x80).map(char::from) {
-            counts.entry(c).or_insert(0);
-        }
-    }
-    let code = TextCode::new(&counts);
-    let sampled = sample.len().max(1);
-    // Encoded text is about half its UTF-8 size.
-    let per_file = (TEXT_TARGET / (text_bytes / sampled / 2).max(1)).clamp(1, 64);
-    let total_chars = (sample_chars as u128 * pages as u128 / sampled as u128) as usize;
-    // About BUCKET_TARGET bytes each on a large site; on a small one at least 64 small
-    // buckets, so a query still loads little.
-    let buckets = (total_chars / (BUCKET_TARGET * 3 / 2))
-        .max((total_chars / 1024).min(64))
-        .clamp(1, 8192) as u32;
-
-    // Runs of whole text files, two per thread between merges.
-    let run = RUN.div_ceil(per_file) * per_file;
-    let runs = pages.div_ceil(run);
-    let batch = rayon::current_num_threads().max(1) * 2;
-    let pool: std::sync::Mutex<Vec<Grams>> = std::sync::Mutex::new(Vec::new());
-    let mut partitions: Vec<Partition> = (0..PARTITIONS.min(buckets))
-        .map(|_| Partition::default())
-        .collect();
-    let mut texts = Vec::with_capacity(pages.div_ceil(per_file));
-    let mut kinds: Vec<Kinds> = Vec::with_capacity(pages);
-    for first in (0..runs).step_by(batch) {
-        let done: Vec<Run> = (first..(first + batch).min(runs))
-            .into_par_iter()
-            .map(|n| {
-                let taken = pool.lock().ok().and_then(|mut p| p.pop());
-                let mut grams = taken.unwrap_or_else(|| Grams::new(buckets));
-                let range = n * run..((n + 1) * run).min(pages);
-                let done = index_run(range, &record, &code, per_file, &mut grams);
-                if let Ok(mut p) = pool.lock() {
-                    p.push(grams);
-                }
-                done
+                (counts, bytes, chars)
             })
-            .collect();
-        partitions.par_iter_mut().enumerate().for_each(|(p, part)| {
-            for r in &done {
-                part.merge(&r.postings, p, pages);
+            .reduce(
+                || (HashMap::new(), 0, 0),
+                |(mut a, ab, ac), (b, bb, bc)| {
+                    for (c, n) in b {
+                        *a.entry(c).or_default() += n;
+                    }
+                    (a, ab + bb, ac + bc)
+                },
+            );
+        if step > 1 {
+            // Pages outside the sample may hold ASCII it lacks, and the code needs a code
+            // for every ASCII character a text holds.
+            for c in (0u8..0x80).map(char::from) {
+                counts.entry(c).or_insert(0);
             }
-        });
-        for r in done {
-            texts.extend(r.texts);
-            kinds.extend(r.kinds);
+        }
+        let code = TextCode::new(&counts);
+        let sampled = sample.len().max(1);
+        // Encoded text is about half its UTF-8 size.
+        let per_file = (TEXT_TARGET / (text_bytes / sampled / 2).max(1)).clamp(1, 64);
+        let total_chars = (sample_chars as u128 * pages as u128 / sampled as u128) as usize;
+        // About BUCKET_TARGET bytes each on a large site; on a small one at least 64 small
+        // buckets, so a query still loads little.
+        let buckets = (total_chars / (BUCKET_TARGET * 3 / 2))
+            .max((total_chars / 1024).min(64))
+            .clamp(1, 8192) as u32;
+        Prepared {
+            pages,
+            code,
+            per_file,
+            buckets,
         }
     }
-    drop(pool);
-    let mut grams: Vec<(u32, String, Vec<u8>)> = partitions
-        .into_par_iter()
-        .flat_map_iter(|part| part.files(buckets, pages))
-        .collect();
-    grams.sort_unstable_by_key(|g| g.0);
-    let mut files: Vec<(String, Vec<u8>)> = grams.into_iter().map(|g| (g.1, g.2)).collect();
-    files.extend(texts);
-    files.push((
-        format!("{DIR}/m.js"),
-        meta_file(&kinds, &code, buckets, per_file),
-    ));
-    files
+
+    /// Every file the index will be, in the order results tie in: buckets, page texts,
+    /// `m.js`.
+    pub fn paths(&self) -> impl Iterator<Item = String> + '_ {
+        (0..self.buckets)
+            .map(|b| format!("{DIR}/g{b}.js"))
+            .chain((0..self.pages.div_ceil(self.per_file)).map(|t| format!("{DIR}/t{t}.js")))
+            .chain(std::iter::once(format!("{DIR}/m.js")))
+    }
+
+    /// Makes every file of [`Prepared::paths`], each handed to `emit` (from any thread)
+    /// as soon as it is made. A bucket no gram falls in is written empty, so that every
+    /// path is known beforehand (and `search.js` finds an empty list, not a failed load).
+    pub fn write<R: std::borrow::Borrow<Record>>(
+        &self,
+        record: &(impl Fn(usize) -> R + Sync),
+        emit: impl Fn(String, Vec<u8>) + Sync,
+    ) {
+        let Prepared {
+            pages,
+            ref code,
+            per_file,
+            buckets,
+        } = *self;
+        // Runs of whole text files, two per thread between merges.
+        let run = RUN.div_ceil(per_file) * per_file;
+        let runs = pages.div_ceil(run);
+        let batch = rayon::current_num_threads().max(1) * 2;
+        let pool: std::sync::Mutex<Vec<Grams>> = std::sync::Mutex::new(Vec::new());
+        let mut partitions: Vec<Partition> = (0..PARTITIONS.min(buckets))
+            .map(|_| Partition::default())
+            .collect();
+        let mut kinds: Vec<Kinds> = Vec::with_capacity(pages);
+        for first in (0..runs).step_by(batch) {
+            let done: Vec<Run> = (first..(first + batch).min(runs))
+                .into_par_iter()
+                .map(|n| {
+                    let taken = pool.lock().ok().and_then(|mut p| p.pop());
+                    let mut grams = taken.unwrap_or_else(|| Grams::new(buckets));
+                    let range = n * run..((n + 1) * run).min(pages);
+                    let done = index_run(range, record, code, per_file, &mut grams, &emit);
+                    if let Ok(mut p) = pool.lock() {
+                        p.push(grams);
+                    }
+                    done
+                })
+                .collect();
+            partitions.par_iter_mut().enumerate().for_each(|(p, part)| {
+                for r in &done {
+                    part.merge(&r.postings, p, pages);
+                }
+            });
+            for r in done {
+                kinds.extend(r.kinds);
+            }
+        }
+        drop(pool);
+        let parts = partitions.len() as u32;
+        partitions
+            .into_par_iter()
+            .enumerate()
+            .for_each(|(p, part)| part.files(p as u32, parts, buckets, pages, &emit));
+        emit(
+            format!("{DIR}/m.js"),
+            meta_file(&kinds, code, buckets, per_file),
+        );
+    }
 }
 
 /// Indexes `pages` (whole text files of `per_file` pages, but for the site's last) and
@@ -763,9 +827,9 @@ fn index_run<R: std::borrow::Borrow<Record>>(
     code: &TextCode,
     per_file: usize,
     grams: &mut Grams,
+    emit: &(impl Fn(String, Vec<u8>) + Sync),
 ) -> Run {
     let (mut norm, mut weight) = (Vec::new(), Vec::new());
-    let mut texts = Vec::new();
     let mut kinds = Vec::with_capacity(pages.len());
     let mut s = String::new();
     let end = pages.end;
@@ -782,17 +846,15 @@ fn index_run<R: std::borrow::Borrow<Record>>(
         push_text(&mut s, &laid, &r.url, code);
         if (i + 1) % per_file == 0 || i + 1 == end {
             s.push_str("]);\n");
-            s.shrink_to_fit();
-            texts.push((
+            emit(
                 format!("{DIR}/t{}.js", i / per_file),
                 std::mem::take(&mut s).into_bytes(),
-            ));
+            );
         }
         kinds.push((r.kind.clone(), r.category.clone()));
         grams.add_page(i as u32, &norm, &weight);
     }
     Run {
-        texts,
         kinds,
         postings: grams.finish(),
     }
@@ -1001,6 +1063,29 @@ mod tests {
         );
         assert_eq!(p["な"], vec![(1, 0)]);
         assert!(!p.contains_key("調査調"));
+    }
+
+    #[test]
+    fn every_planned_path_is_written_even_an_empty_bucket() {
+        // One character repeated: its grams fall in at most two buckets (that of the
+        // character, that of the pair). A character whose two fall together leaves the
+        // other of two buckets empty.
+        let c = ('ぁ'..='ゖ')
+            .find(|&c| bucket_of(key_of(&[c]), 2) == bucket_of(key_of(&[c, c]), 2))
+            .unwrap_or('あ');
+        let records = [page(&c.to_string(), &c.to_string().repeat(3000))];
+        let prepared = Prepared::new(1, &|i: usize| &records[i]);
+        assert_eq!(prepared.buckets, 2);
+        let files = build(&records);
+        let names: Vec<&str> = files.iter().map(|f| f.0.as_str()).collect();
+        let planned: Vec<String> = prepared.paths().collect();
+        assert_eq!(names, planned);
+        let empty = 1 - bucket_of(key_of(&[c]), 2);
+        let bytes = &files[empty as usize].1;
+        assert_eq!(
+            String::from_utf8_lossy(bytes),
+            format!("tebikiSearch(\"g{empty}\",[]);\n")
+        );
     }
 
     #[test]
