@@ -268,10 +268,10 @@ struct Grams {
     keys: Vec<Key>,
     /// The bucket of each gram.
     bucket: Vec<u32>,
-    /// Page (plus one, 0 for none) and weight of each gram's posting not yet written:
-    /// a gram met again on the same page only raises its weight.
-    last: Vec<u32>,
-    weight: Vec<u8>,
+    /// Each gram's posting not yet written, as `(page + 1) << 2 | weight` (0 for none):
+    /// a gram met again on the same page only raises its weight. One word, so a hit
+    /// touches one place besides the map.
+    state: Vec<u32>,
     /// Grams of this run, postings of this run as (gram, posting), and a count per gram.
     touched: Vec<u32>,
     flat: Vec<(u32, u32)>,
@@ -308,8 +308,7 @@ impl Grams {
             singles: vec![0; 0x10000],
             keys: Vec::new(),
             bucket: Vec::new(),
-            last: Vec::new(),
-            weight: Vec::new(),
+            state: Vec::new(),
             touched: Vec::new(),
             flat: Vec::new(),
             count: Vec::new(),
@@ -321,8 +320,7 @@ impl Grams {
         let id = self.keys.len() as u32;
         self.keys.push(k);
         self.bucket.push(bucket_of(k, self.buckets));
-        self.last.push(0);
-        self.weight.push(0);
+        self.state.push(0);
         self.count.push(0);
         id
     }
@@ -331,19 +329,18 @@ impl Grams {
     /// met twice on a page (in the body) becomes "repeated".
     #[inline(always)]
     fn hit(&mut self, id: u32, page: u32, w: u8) {
-        let i = id as usize;
-        let last = self.last[i];
-        if last == page + 1 {
-            self.weight[i] = self.weight[i].max(w).max(W_REPEATED);
+        let state = &mut self.state[id as usize];
+        let here = (page + 1) << 2;
+        if *state & !3 == here {
+            *state = here | (*state & 3).max(w as u32).max(W_REPEATED as u32);
         } else {
-            if last != 0 {
-                self.flat
-                    .push((id, ((last - 1) << 2) | self.weight[i] as u32));
+            if *state != 0 {
+                // `(page + 1) << 2 | weight` less one page is the posting.
+                self.flat.push((id, *state - 4));
             } else {
                 self.touched.push(id);
             }
-            self.last[i] = page + 1;
-            self.weight[i] = w;
+            *state = here | w as u32;
         }
     }
 
@@ -394,20 +391,23 @@ impl Grams {
         id
     }
 
-    /// The run's postings grouped by gram, pages ascending within each; the grams'
-    /// state is cleared for the next run.
-    fn finish(&mut self) -> RunPostings {
+    /// The run's postings grouped by gram, pages ascending within each, into `out`
+    /// (buffers of an earlier run, reused: fresh ones each run cost more in the
+    /// kernel's zeroing of new pages than in the grouping); the grams' state is cleared
+    /// for the next run.
+    fn finish(&mut self, out: &mut RunPostings) {
         for &id in &self.touched {
-            let i = id as usize;
-            self.flat
-                .push((id, ((self.last[i] - 1) << 2) | self.weight[i] as u32));
-            self.last[i] = 0;
+            let state = &mut self.state[id as usize];
+            self.flat.push((id, *state - 4));
+            *state = 0;
         }
         for &(id, _) in &self.flat {
             self.count[id as usize] += 1;
         }
         let parts = PARTITIONS.min(self.buckets);
-        let mut by_part: Vec<Vec<(Key, u32, u32)>> = vec![Vec::new(); parts as usize];
+        let by_part = &mut out.by_part;
+        by_part.resize_with(parts as usize, Vec::new);
+        by_part.iter_mut().for_each(Vec::clear);
         let mut at = 0u32;
         for &id in &self.touched {
             let i = id as usize;
@@ -417,7 +417,9 @@ impl Grams {
             self.count[i] = at;
             at += n;
         }
-        let mut postings = vec![0u32; self.flat.len()];
+        let postings = &mut out.postings;
+        postings.clear();
+        postings.resize(self.flat.len(), 0);
         for &(id, v) in &self.flat {
             let slot = &mut self.count[id as usize];
             postings[*slot as usize] = v;
@@ -428,11 +430,11 @@ impl Grams {
         }
         self.touched.clear();
         self.flat.clear();
-        RunPostings { postings, by_part }
     }
 }
 
 /// The postings of one run, by partition: each gram with its range of `postings`.
+#[derive(Default)]
 struct RunPostings {
     postings: Vec<u32>,
     by_part: Vec<Vec<(Key, u32, u32)>>,
@@ -779,6 +781,7 @@ impl Prepared {
         let runs = pages.div_ceil(run);
         let batch = rayon::current_num_threads().max(1) * 2;
         let pool: std::sync::Mutex<Vec<Grams>> = std::sync::Mutex::new(Vec::new());
+        let spare: std::sync::Mutex<Vec<RunPostings>> = std::sync::Mutex::new(Vec::new());
         let mut partitions: Vec<Partition> = (0..PARTITIONS.min(buckets))
             .map(|_| Partition::default())
             .collect();
@@ -790,7 +793,9 @@ impl Prepared {
                     let taken = pool.lock().ok().and_then(|mut p| p.pop());
                     let mut grams = taken.unwrap_or_else(|| Grams::new(buckets));
                     let range = n * run..((n + 1) * run).min(pages);
-                    let done = index_run(range, record, code, per_file, &mut grams, &emit);
+                    let postings = spare.lock().ok().and_then(|mut p| p.pop());
+                    let done =
+                        index_run(range, record, code, per_file, &mut grams, &emit, postings);
                     if let Ok(mut p) = pool.lock() {
                         p.push(grams);
                     }
@@ -804,6 +809,9 @@ impl Prepared {
             });
             for r in done {
                 kinds.extend(r.kinds);
+                if let Ok(mut p) = spare.lock() {
+                    p.push(r.postings);
+                }
             }
         }
         drop(pool);
@@ -828,6 +836,7 @@ fn index_run<R: std::borrow::Borrow<Record>>(
     per_file: usize,
     grams: &mut Grams,
     emit: &(impl Fn(String, Vec<u8>) + Sync),
+    postings: Option<RunPostings>,
 ) -> Run {
     let (mut norm, mut weight) = (Vec::new(), Vec::new());
     let mut kinds = Vec::with_capacity(pages.len());
@@ -854,10 +863,9 @@ fn index_run<R: std::borrow::Borrow<Record>>(
         kinds.push((r.kind.clone(), r.category.clone()));
         grams.add_page(i as u32, &norm, &weight);
     }
-    Run {
-        kinds,
-        postings: grams.finish(),
-    }
+    let mut postings = postings.unwrap_or_default();
+    grams.finish(&mut postings);
+    Run { kinds, postings }
 }
 
 /// One page in its text file: URL, title length, encoded text, anchors.
@@ -1012,7 +1020,8 @@ mod tests {
             lay_out(r, &mut norm, &mut weight);
             grams.add_page(i as u32, &norm, &weight);
         }
-        let run = grams.finish();
+        let mut run = RunPostings::default();
+        grams.finish(&mut run);
         let mut part = Partition::default();
         for p in 0..run.by_part.len() {
             part.merge(&run, p, records.len());
