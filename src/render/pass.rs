@@ -1,7 +1,8 @@
 //! The render stage's one pass over the plan: the whole-site jobs (exports, search
 //! index) made into their files first, so every output path is known before the checks
-//! of the plan; then every file rendered in parallel (item pages, most of the work,
-//! first), scanned for persons' names in a public build, and handed to the sink.
+//! of the plan (the search index only planned then, from a sample of pages, and made at
+//! the end of the pass); then every file rendered in parallel (item pages, most of the
+//! work, first), scanned for persons' names in a public build, and handed to the sink.
 
 use super::print;
 use crate::diagnostics::Diagnostic;
@@ -19,10 +20,10 @@ pub fn whole_site(site: &SitePages, plan: Vec<PageJob>) -> Vec<PageJob> {
     whole_site_with(site, plan, false)
 }
 
-/// The same for a build that writes as it renders: the search index is only planned here (its files' paths, from a
-/// sample of pages) and made by [`render_all`], which hands each file to the sink as it
-/// is made: held from here to the end of rendering, the index was a third of what it
-/// added to a build's peak memory.
+/// The same for a build that writes as it renders: the search index is only planned
+/// here (its files' paths, from a sample of pages) and made by [`render_all`] after the
+/// pages, which hands each file to the sink as it is made: made here and held to the
+/// end of rendering, the index added a third to a build's peak memory.
 pub fn whole_site_streamed(site: &SitePages, plan: Vec<PageJob>) -> Vec<PageJob> {
     whole_site_with(site, plan, true)
 }
@@ -122,32 +123,6 @@ pub fn render_all(
         .into_iter()
         .partition(|p| matches!(p.job, Job::SearchFile(_)));
     let count = plan.len();
-    // The search index first, while no page is in flight: its working memory is freed
-    // before rendering needs its own. Its files keep their places in the plan's order
-    // (after the other files, before the print document).
-    let mut searched: Vec<(usize, One)> = Vec::with_capacity(search_files.len());
-    let searches = search_files.len();
-    if let Some(Job::SearchFile(prepared)) = search_files.first().map(|p| &p.job) {
-        let prepared = prepared.clone();
-        let slots: HashMap<String, (usize, PageJob)> = search_files
-            .into_iter()
-            .enumerate()
-            .map(|(k, p)| (p.path.clone(), (count + k, p)))
-            .collect();
-        let slots = Mutex::new(slots);
-        let done = Mutex::new(Vec::new());
-        search::records::write(&site.views, &prepared, |path, bytes| {
-            let slot = slots.lock().ok().and_then(|mut s| s.remove(&path));
-            if let Some((n, planned)) = slot {
-                let one = finish(n, planned, Data::Bytes(bytes), None);
-                if let Ok(mut d) = done.lock() {
-                    d.push((n, one));
-                }
-            }
-        });
-        searched = done.into_inner().unwrap_or_default();
-        searched.sort_unstable_by_key(|s| s.0);
-    }
     let render_one = |(n, mut planned): (usize, PageJob)| -> One {
         let mut diagnostic = None;
         // The job is taken; what stays behind is only the path and origin.
@@ -180,16 +155,45 @@ pub fn render_all(
         finish(n, planned, data, diagnostic)
     };
     let mut results: Vec<One> = plan.into_par_iter().enumerate().map(render_one).collect();
-    results.extend(searched.into_iter().map(|s| s.1));
-    if let Some(planned) = print_job.into_iter().next() {
+    // The print document next, which frees the main parts kept for it.
+    let searches = search_files.len();
+    let printed = print_job.into_iter().next().map(|planned| {
         let mains = mains.into_inner().unwrap_or_default();
         let (data, diagnostic) = match print::document(site, tera, &shared, mains) {
             Some(Ok((_, html))) => (Data::Bytes(html.into_bytes()), None),
             Some(Err(d)) => (Data::Bytes(Vec::new()), Some(d)),
             None => (Data::Bytes(Vec::new()), None),
         };
-        results.push(finish(count + searches, planned, data, diagnostic));
+        finish(count + searches, planned, data, diagnostic)
+    });
+    // The search index last, when no page is in flight: rendering's memory, freed, is
+    // reused by it (made before the pages, it took fresh memory that rendering then
+    // held on to; made alongside them, both would be held at once). Its files keep
+    // their places in the plan's order: after the other files, before the print
+    // document.
+    if let Some(Job::SearchFile(prepared)) = search_files.first().map(|p| &p.job) {
+        let prepared = prepared.clone();
+        let slots: HashMap<String, (usize, PageJob)> = search_files
+            .into_iter()
+            .enumerate()
+            .map(|(k, p)| (p.path.clone(), (count + k, p)))
+            .collect();
+        let slots = Mutex::new(slots);
+        let done = Mutex::new(Vec::new());
+        search::records::write(&site.views, &prepared, |path, bytes| {
+            let slot = slots.lock().ok().and_then(|mut s| s.remove(&path));
+            if let Some((n, planned)) = slot {
+                let one = finish(n, planned, Data::Bytes(bytes), None);
+                if let Ok(mut d) = done.lock() {
+                    d.push((n, one));
+                }
+            }
+        });
+        let mut searched: Vec<(usize, One)> = done.into_inner().unwrap_or_default();
+        searched.sort_unstable_by_key(|s| s.0);
+        results.extend(searched.into_iter().map(|s| s.1));
     }
+    results.extend(printed);
     if let Some(p) = &progress {
         p.finish();
     }
