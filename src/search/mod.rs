@@ -121,7 +121,7 @@ fn lay_out(r: &Record, norm: &mut Vec<char>, weight: &mut Vec<u8>) -> Laid {
             .map(|p| (p.text.as_str(), p.role, p.anchor.as_ref())),
     );
     for (n, (text, role, anchor)) in parts.enumerate() {
-        collapse_whitespace(text, &mut collapsed);
+        let units = collapse_whitespace(text, &mut collapsed);
         if collapsed.is_empty() && anchor.is_none() {
             continue;
         }
@@ -130,7 +130,7 @@ fn lay_out(r: &Record, norm: &mut Vec<char>, weight: &mut Vec<u8>) -> Laid {
             len16 += 1;
         }
         let start = len16;
-        len16 += collapsed.encode_utf16().count();
+        len16 += units;
         laid.text.push_str(&collapsed);
         if n == 0 {
             laid.title_len = len16;
@@ -156,16 +156,16 @@ fn lay_out(r: &Record, norm: &mut Vec<char>, weight: &mut Vec<u8>) -> Laid {
             Role::Heading => W_HEADING,
             Role::Text => 0,
         };
-        normalize::for_each(&collapsed, |c, _, _| {
-            norm.push(c);
-            weight.push(w);
-        });
+        normalize::for_each(&collapsed, |c, _, _| norm.push(c));
+        weight.resize(norm.len(), w);
     }
     laid
 }
 
-fn collapse_whitespace(s: &str, out: &mut String) {
+/// Collapses `s` into `out`; returns its length in UTF-16 units.
+fn collapse_whitespace(s: &str, out: &mut String) -> usize {
     out.clear();
+    let mut units = 0;
     let mut pending: Option<char> = None;
     for c in s.trim().chars() {
         if c.is_whitespace() {
@@ -175,10 +175,13 @@ fn collapse_whitespace(s: &str, out: &mut String) {
         } else {
             if let Some(p) = pending.take() {
                 out.push(p);
+                units += 1;
             }
             out.push(c);
+            units += c.len_utf16();
         }
     }
+    units
 }
 
 /// A gram as a number: up to four characters of 21 bits, zero-padded (no normalised
@@ -250,7 +253,7 @@ type Map<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<KeyHasher>>;
 const SAMPLE: usize = 256;
 /// Pages one thread indexes before its postings join the rest: small enough that the
 /// runs in flight hold little, large enough that a gram's list grows rarely.
-const RUN: usize = 128;
+const RUN: usize = 64;
 /// Groups of buckets, each merged by one thread, so merging runs in parallel too.
 const PARTITIONS: u32 = 64;
 
