@@ -263,23 +263,45 @@ const PARTITIONS: u32 = 64;
 /// a list per gram would cost an allocation per gram and run.
 struct Grams {
     /// Grams of the Basic Multilingual Plane under 64-bit keys (smaller and faster to
-    /// hash: most of indexing is this map), other grams under full keys, single
+    /// hash: most of indexing is this map), with their id and state (see `state`) side
+    /// by side, so a hit misses the cache once; other grams under full keys, single
     /// characters of the BMP in a table (`id + 1`, 0 for none).
-    bmp: Map<u64, u32>,
+    bmp: Map<u64, (u32, u32)>,
+    /// The grams of `bmp` this run holds postings of.
+    touched_bmp: Vec<u64>,
     wide: Map<Key, u32>,
     singles: Vec<u32>,
     keys: Vec<Key>,
     /// The bucket of each gram.
     bucket: Vec<u32>,
     /// Each gram's posting not yet written, as `(page + 1) << 2 | weight` (0 for none):
-    /// a gram met again on the same page only raises its weight. One word, so a hit
-    /// touches one place besides the map.
+    /// a gram met again on the same page only raises its weight. (Unused for the grams
+    /// of `bmp`, which keep theirs there.)
     state: Vec<u32>,
     /// Grams of this run, postings of this run as (gram, posting), and a count per gram.
     touched: Vec<u32>,
     flat: Vec<(u32, u32)>,
     count: Vec<u32>,
     buckets: u32,
+}
+
+/// Notes in `state` (see [`Grams`]) that `page` holds gram `id`, starting at a character
+/// of weight `w`; a posting left by an earlier page goes to `flat`. A gram met twice on
+/// a page (in the body) becomes "repeated". True when the run had no posting of it yet.
+#[inline(always)]
+fn hit_at(state: &mut u32, id: u32, page: u32, w: u8, flat: &mut Vec<(u32, u32)>) -> bool {
+    let here = (page + 1) << 2;
+    if *state & !3 == here {
+        *state = here | (*state & 3).max(w as u32).max(W_REPEATED as u32);
+        return false;
+    }
+    let fresh = *state == 0;
+    if !fresh {
+        // `(page + 1) << 2 | weight` less one page is the posting.
+        flat.push((id, *state - 4));
+    }
+    *state = here | w as u32;
+    fresh
 }
 
 /// A gram of BMP characters as 16-bit groups, zero-padded.
@@ -307,6 +329,7 @@ impl Grams {
     fn new(buckets: u32) -> Grams {
         Grams {
             bmp: Map::default(),
+            touched_bmp: Vec::new(),
             wide: Map::default(),
             singles: vec![0; 0x10000],
             keys: Vec::new(),
@@ -328,22 +351,11 @@ impl Grams {
         id
     }
 
-    /// Notes that `page` holds gram `id`, starting at a character of weight `w`. A gram
-    /// met twice on a page (in the body) becomes "repeated".
+    /// Notes that `page` holds gram `id`, starting at a character of weight `w`.
     #[inline(always)]
     fn hit(&mut self, id: u32, page: u32, w: u8) {
-        let state = &mut self.state[id as usize];
-        let here = (page + 1) << 2;
-        if *state & !3 == here {
-            *state = here | (*state & 3).max(w as u32).max(W_REPEATED as u32);
-        } else {
-            if *state != 0 {
-                // `(page + 1) << 2 | weight` less one page is the posting.
-                self.flat.push((id, *state - 4));
-            } else {
-                self.touched.push(id);
-            }
-            *state = here | w as u32;
+        if hit_at(&mut self.state[id as usize], id, page, w, &mut self.flat) {
+            self.touched.push(id);
         }
     }
 
@@ -369,18 +381,25 @@ impl Grams {
             self.hit(id, page, w);
             if i + 1 < n {
                 let gram = &norm[i..(i + GRAM).min(n)];
-                let id = match key_bmp(gram) {
-                    Some(k) => match self.bmp.get(&k) {
-                        Some(&id) => id,
-                        None => {
+                match key_bmp(gram) {
+                    Some(k) => {
+                        if let Some(e) = self.bmp.get_mut(&k) {
+                            if hit_at(&mut e.1, e.0, page, w, &mut self.flat) {
+                                self.touched_bmp.push(k);
+                            }
+                        } else {
                             let id = self.new_id(widen(k));
-                            self.bmp.insert(k, id);
-                            id
+                            let mut state = 0;
+                            hit_at(&mut state, id, page, w, &mut self.flat);
+                            self.bmp.insert(k, (id, state));
+                            self.touched_bmp.push(k);
                         }
-                    },
-                    None => self.wide_id(key_of(gram)),
-                };
-                self.hit(id, page, w);
+                    }
+                    None => {
+                        let id = self.wide_id(key_of(gram));
+                        self.hit(id, page, w);
+                    }
+                }
             }
         }
     }
@@ -404,6 +423,14 @@ impl Grams {
             self.flat.push((id, *state - 4));
             *state = 0;
         }
+        for &k in &self.touched_bmp {
+            if let Some((id, state)) = self.bmp.get_mut(&k) {
+                self.flat.push((*id, *state - 4));
+                *state = 0;
+                self.touched.push(*id);
+            }
+        }
+        self.touched_bmp.clear();
         for &(id, _) in &self.flat {
             self.count[id as usize] += 1;
         }
