@@ -24,7 +24,10 @@
 //! runs of pages are indexed in parallel, each page's record made, indexed, written into
 //! its text file and dropped; the runs' postings join per partition of buckets, kept as
 //! compact bytes (or bitmaps for grams on most pages) until the bucket files are written.
-//! Holding every text and four bytes per posting at once doubled a build's memory.
+//! Holding every text and four bytes per posting at once doubled a build's memory. Each
+//! file goes to the caller as soon as it is made ([`Prepared::write`]): the sample fixes
+//! every path beforehand, so a build plans the files with the pages and writes them
+//! straight into its output, after the pages, in the memory rendering freed.
 
 pub mod encode;
 pub mod html_text;
