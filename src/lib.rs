@@ -301,7 +301,7 @@ fn run(
         home: home.as_ref(),
     };
     let content_dir = options.root.join("content");
-    let jobs = render::pass::whole_site(&site, plan::plan(&site, &theme, &content_dir));
+    let jobs = render::pass::whole_site_streamed(&site, plan::plan(&site, &theme, &content_dir));
     diagnostics.extend(plan::files::check_paths(&jobs, &|o| {
         plan::source_line(&content, o)
     }));

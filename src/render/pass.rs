@@ -1,7 +1,8 @@
 //! The render stage's one pass over the plan: the whole-site jobs (exports, search
 //! index) made into their files first, so every output path is known before the checks
-//! of the plan; then every file rendered in parallel (item pages, most of the work,
-//! first), scanned for persons' names in a public build, and handed to the sink.
+//! of the plan (the search index only planned then, from a sample of pages, and made at
+//! the end of the pass); then every file rendered in parallel (item pages, most of the
+//! work, first), scanned for persons' names in a public build, and handed to the sink.
 
 use super::print;
 use crate::diagnostics::Diagnostic;
@@ -16,6 +17,18 @@ use std::sync::Mutex;
 
 /// The plan with its whole-site jobs replaced by the files they make, in place.
 pub fn whole_site(site: &SitePages, plan: Vec<PageJob>) -> Vec<PageJob> {
+    whole_site_with(site, plan, false)
+}
+
+/// The same for a build that writes as it renders: the search index is only planned
+/// here (its files' paths, from a sample of pages) and made by [`render_all`] after the
+/// pages, which hands each file to the sink as it is made: made here and held to the
+/// end of rendering, the index added a third to a build's peak memory.
+pub fn whole_site_streamed(site: &SitePages, plan: Vec<PageJob>) -> Vec<PageJob> {
+    whole_site_with(site, plan, true)
+}
+
+fn whole_site_with(site: &SitePages, plan: Vec<PageJob>, stream_search: bool) -> Vec<PageJob> {
     let mut out = Vec::with_capacity(plan.len() + 64);
     for job in plan {
         match job.job {
@@ -27,6 +40,16 @@ pub fn whole_site(site: &SitePages, plan: Vec<PageJob>) -> Vec<PageJob> {
                         None => Origin::generated(format!("the generated file {path}")),
                     };
                     out.push(ready(path, origin, bytes));
+                }
+            }
+            Job::SearchIndex if stream_search => {
+                let prepared = std::sync::Arc::new(search::records::prepare(&site.views));
+                for path in prepared.paths() {
+                    out.push(PageJob {
+                        origin: Origin::generated(format!("the search index file {path}")),
+                        path,
+                        job: Job::SearchFile(prepared.clone()),
+                    });
                 }
             }
             Job::SearchIndex => {
@@ -96,6 +119,9 @@ pub fn render_all(
         };
     let (print_job, plan): (Vec<PageJob>, Vec<PageJob>) =
         plan.into_iter().partition(|p| matches!(p.job, Job::Print));
+    let (search_files, plan): (Vec<PageJob>, Vec<PageJob>) = plan
+        .into_iter()
+        .partition(|p| matches!(p.job, Job::SearchFile(_)));
     let count = plan.len();
     let render_one = |(n, mut planned): (usize, PageJob)| -> One {
         let mut diagnostic = None;
@@ -122,22 +148,52 @@ pub fn render_all(
             Job::Item(i) => page_bytes(tera, &shared, site.item(i), &mut diagnostic),
             Job::Page(page) => page_bytes(tera, &shared, *page, &mut diagnostic),
             // Made after this pass (the print document), or before it (whole-site jobs).
-            Job::Print | Job::Exports | Job::SearchIndex | Job::Unchanged => {
+            Job::Print | Job::Exports | Job::SearchIndex | Job::Unchanged | Job::SearchFile(_) => {
                 Data::Bytes(Vec::new())
             }
         };
         finish(n, planned, data, diagnostic)
     };
     let mut results: Vec<One> = plan.into_par_iter().enumerate().map(render_one).collect();
-    if let Some(planned) = print_job.into_iter().next() {
+    // The print document next, which frees the main parts kept for it.
+    let searches = search_files.len();
+    let printed = print_job.into_iter().next().map(|planned| {
         let mains = mains.into_inner().unwrap_or_default();
         let (data, diagnostic) = match print::document(site, tera, &shared, mains) {
             Some(Ok((_, html))) => (Data::Bytes(html.into_bytes()), None),
             Some(Err(d)) => (Data::Bytes(Vec::new()), Some(d)),
             None => (Data::Bytes(Vec::new()), None),
         };
-        results.push(finish(count, planned, data, diagnostic));
+        finish(count + searches, planned, data, diagnostic)
+    });
+    // The search index last, when no page is in flight: rendering's memory, freed, is
+    // reused by it (made before the pages, it took fresh memory that rendering then
+    // held on to; made alongside them, both would be held at once). Its files keep
+    // their places in the plan's order: after the other files, before the print
+    // document.
+    if let Some(Job::SearchFile(prepared)) = search_files.first().map(|p| &p.job) {
+        let prepared = prepared.clone();
+        let slots: HashMap<String, (usize, PageJob)> = search_files
+            .into_iter()
+            .enumerate()
+            .map(|(k, p)| (p.path.clone(), (count + k, p)))
+            .collect();
+        let slots = Mutex::new(slots);
+        let done = Mutex::new(Vec::new());
+        search::records::write(&site.views, &prepared, |path, bytes| {
+            let slot = slots.lock().ok().and_then(|mut s| s.remove(&path));
+            if let Some((n, planned)) = slot {
+                let one = finish(n, planned, Data::Bytes(bytes), None);
+                if let Ok(mut d) = done.lock() {
+                    d.push((n, one));
+                }
+            }
+        });
+        let mut searched: Vec<(usize, One)> = done.into_inner().unwrap_or_default();
+        searched.sort_unstable_by_key(|s| s.0);
+        results.extend(searched.into_iter().map(|s| s.1));
     }
+    results.extend(printed);
     if let Some(p) = &progress {
         p.finish();
     }

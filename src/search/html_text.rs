@@ -35,59 +35,59 @@ const BLOCKS: [&str; 22] = [
 pub fn body_parts(html: &str) -> Vec<Part> {
     let mut parts = Vec::new();
     let mut text = String::new();
-    let mut heading: Option<(String, String)> = None; // (tag name, id)
+    // (heading level, id)
+    let mut heading: Option<(u8, String)> = None;
     let b = html.as_bytes();
     let mut i = 0;
     let mut run = 0;
-    while i < b.len() {
-        match b[i] {
-            b'<' => {
-                decode_into(&html[run..i], &mut text);
-                if html[i..].starts_with("<!--") {
-                    i = html[i..].find("-->").map_or(b.len(), |e| i + e + 3);
-                    run = i;
-                    continue;
-                }
-                let end = find_tag_end(b, i);
-                let tag = &html[i + 1..end.saturating_sub(1).max(i + 1)];
-                let closing = tag.starts_with('/');
-                let name: String = tag
-                    .trim_start_matches('/')
-                    .chars()
-                    .take_while(|c| c.is_ascii_alphanumeric())
-                    .collect::<String>()
-                    .to_ascii_lowercase();
-                let is_heading = name.len() == 2
-                    && name.starts_with('h')
-                    && matches!(name.as_bytes()[1], b'1'..=b'6');
-                if name == "svg" && !closing {
-                    // Pictures are not searched: their text repeats the table each
-                    // comes with.
-                    i = html[i..].find("</svg>").map_or(b.len(), |e| i + e + 6);
-                    run = i;
-                    continue;
-                }
-                if is_heading && !closing {
-                    if let Some(id) = attribute(tag, "id") {
-                        push_part(&mut parts, &mut text, Role::Text, None);
-                        heading = Some((name.clone(), id));
-                    }
-                } else if is_heading && closing {
-                    if let Some((open, id)) = heading.take() {
-                        if open == name {
-                            push_part(&mut parts, &mut text, Role::Heading, Some(anchor(id)));
-                        } else {
-                            heading = Some((open, id));
-                        }
-                    }
-                } else if BLOCKS.contains(&name.as_str()) {
-                    text.push('\n');
-                }
-                i = end;
-                run = i;
-            }
-            _ => i += 1,
+    // Tags only: text between them is copied in one piece.
+    while let Some(lt) = html[i..].find('<') {
+        i += lt;
+        decode_into(&html[run..i], &mut text);
+        if html[i..].starts_with("<!--") {
+            i = html[i..].find("-->").map_or(b.len(), |e| i + e + 3);
+            run = i;
+            continue;
         }
+        let end = find_tag_end(b, i);
+        let tag = &html[i + 1..end.saturating_sub(1).max(i + 1)];
+        let closing = tag.starts_with('/');
+        let bare = tag.trim_start_matches('/');
+        let name = &bare[..bare
+            .bytes()
+            .position(|c| !c.is_ascii_alphanumeric())
+            .unwrap_or(bare.len())];
+        let level = match name.as_bytes() {
+            [b'h' | b'H', l @ b'1'..=b'6'] => Some(*l),
+            _ => None,
+        };
+        if name.eq_ignore_ascii_case("svg") && !closing {
+            // Pictures are not searched: their text repeats the table each comes with.
+            i = html[i..].find("</svg>").map_or(b.len(), |e| i + e + 6);
+            run = i;
+            continue;
+        }
+        match level {
+            Some(l) if !closing => {
+                if let Some(id) = attribute(tag, "id") {
+                    push_part(&mut parts, &mut text, Role::Text, None);
+                    heading = Some((l, id));
+                }
+            }
+            Some(l) => {
+                if let Some((open, id)) = heading.take() {
+                    if open == l {
+                        push_part(&mut parts, &mut text, Role::Heading, Some(anchor(id)));
+                    } else {
+                        heading = Some((open, id));
+                    }
+                }
+            }
+            None if BLOCKS.iter().any(|b| name.eq_ignore_ascii_case(b)) => text.push('\n'),
+            None => {}
+        }
+        i = end;
+        run = i;
     }
     decode_into(&html[run..], &mut text);
     match heading {

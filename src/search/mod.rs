@@ -24,7 +24,10 @@
 //! runs of pages are indexed in parallel, each page's record made, indexed, written into
 //! its text file and dropped; the runs' postings join per partition of buckets, kept as
 //! compact bytes (or bitmaps for grams on most pages) until the bucket files are written.
-//! Holding every text and four bytes per posting at once doubled a build's memory.
+//! Holding every text and four bytes per posting at once doubled a build's memory. Each
+//! file goes to the caller as soon as it is made ([`Prepared::write`]): the sample fixes
+//! every path beforehand, so a build plans the files with the pages and writes them
+//! straight into its output, after the pages, in the memory rendering freed.
 
 pub mod encode;
 pub mod html_text;
@@ -121,7 +124,7 @@ fn lay_out(r: &Record, norm: &mut Vec<char>, weight: &mut Vec<u8>) -> Laid {
             .map(|p| (p.text.as_str(), p.role, p.anchor.as_ref())),
     );
     for (n, (text, role, anchor)) in parts.enumerate() {
-        collapse_whitespace(text, &mut collapsed);
+        let units = collapse_whitespace(text, &mut collapsed);
         if collapsed.is_empty() && anchor.is_none() {
             continue;
         }
@@ -130,7 +133,7 @@ fn lay_out(r: &Record, norm: &mut Vec<char>, weight: &mut Vec<u8>) -> Laid {
             len16 += 1;
         }
         let start = len16;
-        len16 += collapsed.encode_utf16().count();
+        len16 += units;
         laid.text.push_str(&collapsed);
         if n == 0 {
             laid.title_len = len16;
@@ -156,16 +159,16 @@ fn lay_out(r: &Record, norm: &mut Vec<char>, weight: &mut Vec<u8>) -> Laid {
             Role::Heading => W_HEADING,
             Role::Text => 0,
         };
-        normalize::for_each(&collapsed, |c, _, _| {
-            norm.push(c);
-            weight.push(w);
-        });
+        normalize::for_each(&collapsed, |c, _, _| norm.push(c));
+        weight.resize(norm.len(), w);
     }
     laid
 }
 
-fn collapse_whitespace(s: &str, out: &mut String) {
+/// Collapses `s` into `out`; returns its length in UTF-16 units.
+fn collapse_whitespace(s: &str, out: &mut String) -> usize {
     out.clear();
+    let mut units = 0;
     let mut pending: Option<char> = None;
     for c in s.trim().chars() {
         if c.is_whitespace() {
@@ -175,10 +178,13 @@ fn collapse_whitespace(s: &str, out: &mut String) {
         } else {
             if let Some(p) = pending.take() {
                 out.push(p);
+                units += 1;
             }
             out.push(c);
+            units += c.len_utf16();
         }
     }
+    units
 }
 
 /// A gram as a number: up to four characters of 21 bits, zero-padded (no normalised
@@ -250,7 +256,7 @@ type Map<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<KeyHasher>>;
 const SAMPLE: usize = 256;
 /// Pages one thread indexes before its postings join the rest: small enough that the
 /// runs in flight hold little, large enough that a gram's list grows rarely.
-const RUN: usize = 128;
+const RUN: usize = 64;
 /// Groups of buckets, each merged by one thread, so merging runs in parallel too.
 const PARTITIONS: u32 = 64;
 
@@ -260,23 +266,45 @@ const PARTITIONS: u32 = 64;
 /// a list per gram would cost an allocation per gram and run.
 struct Grams {
     /// Grams of the Basic Multilingual Plane under 64-bit keys (smaller and faster to
-    /// hash: most of indexing is this map), other grams under full keys, single
+    /// hash: most of indexing is this map), with their id and state (see `state`) side
+    /// by side, so a hit misses the cache once; other grams under full keys, single
     /// characters of the BMP in a table (`id + 1`, 0 for none).
-    bmp: Map<u64, u32>,
+    bmp: Map<u64, (u32, u32)>,
+    /// The grams of `bmp` this run holds postings of.
+    touched_bmp: Vec<u64>,
     wide: Map<Key, u32>,
     singles: Vec<u32>,
     keys: Vec<Key>,
     /// The bucket of each gram.
     bucket: Vec<u32>,
-    /// Page (plus one, 0 for none) and weight of each gram's posting not yet written:
-    /// a gram met again on the same page only raises its weight.
-    last: Vec<u32>,
-    weight: Vec<u8>,
+    /// Each gram's posting not yet written, as `(page + 1) << 2 | weight` (0 for none):
+    /// a gram met again on the same page only raises its weight. (Unused for the grams
+    /// of `bmp`, which keep theirs there.)
+    state: Vec<u32>,
     /// Grams of this run, postings of this run as (gram, posting), and a count per gram.
     touched: Vec<u32>,
     flat: Vec<(u32, u32)>,
     count: Vec<u32>,
     buckets: u32,
+}
+
+/// Notes in `state` (see [`Grams`]) that `page` holds gram `id`, starting at a character
+/// of weight `w`; a posting left by an earlier page goes to `flat`. A gram met twice on
+/// a page (in the body) becomes "repeated". True when the run had no posting of it yet.
+#[inline(always)]
+fn hit_at(state: &mut u32, id: u32, page: u32, w: u8, flat: &mut Vec<(u32, u32)>) -> bool {
+    let here = (page + 1) << 2;
+    if *state & !3 == here {
+        *state = here | (*state & 3).max(w as u32).max(W_REPEATED as u32);
+        return false;
+    }
+    let fresh = *state == 0;
+    if !fresh {
+        // `(page + 1) << 2 | weight` less one page is the posting.
+        flat.push((id, *state - 4));
+    }
+    *state = here | w as u32;
+    fresh
 }
 
 /// A gram of BMP characters as 16-bit groups, zero-padded.
@@ -304,12 +332,12 @@ impl Grams {
     fn new(buckets: u32) -> Grams {
         Grams {
             bmp: Map::default(),
+            touched_bmp: Vec::new(),
             wide: Map::default(),
             singles: vec![0; 0x10000],
             keys: Vec::new(),
             bucket: Vec::new(),
-            last: Vec::new(),
-            weight: Vec::new(),
+            state: Vec::new(),
             touched: Vec::new(),
             flat: Vec::new(),
             count: Vec::new(),
@@ -321,29 +349,16 @@ impl Grams {
         let id = self.keys.len() as u32;
         self.keys.push(k);
         self.bucket.push(bucket_of(k, self.buckets));
-        self.last.push(0);
-        self.weight.push(0);
+        self.state.push(0);
         self.count.push(0);
         id
     }
 
-    /// Notes that `page` holds gram `id`, starting at a character of weight `w`. A gram
-    /// met twice on a page (in the body) becomes "repeated".
+    /// Notes that `page` holds gram `id`, starting at a character of weight `w`.
     #[inline(always)]
     fn hit(&mut self, id: u32, page: u32, w: u8) {
-        let i = id as usize;
-        let last = self.last[i];
-        if last == page + 1 {
-            self.weight[i] = self.weight[i].max(w).max(W_REPEATED);
-        } else {
-            if last != 0 {
-                self.flat
-                    .push((id, ((last - 1) << 2) | self.weight[i] as u32));
-            } else {
-                self.touched.push(id);
-            }
-            self.last[i] = page + 1;
-            self.weight[i] = w;
+        if hit_at(&mut self.state[id as usize], id, page, w, &mut self.flat) {
+            self.touched.push(id);
         }
     }
 
@@ -369,18 +384,25 @@ impl Grams {
             self.hit(id, page, w);
             if i + 1 < n {
                 let gram = &norm[i..(i + GRAM).min(n)];
-                let id = match key_bmp(gram) {
-                    Some(k) => match self.bmp.get(&k) {
-                        Some(&id) => id,
-                        None => {
+                match key_bmp(gram) {
+                    Some(k) => {
+                        if let Some(e) = self.bmp.get_mut(&k) {
+                            if hit_at(&mut e.1, e.0, page, w, &mut self.flat) {
+                                self.touched_bmp.push(k);
+                            }
+                        } else {
                             let id = self.new_id(widen(k));
-                            self.bmp.insert(k, id);
-                            id
+                            let mut state = 0;
+                            hit_at(&mut state, id, page, w, &mut self.flat);
+                            self.bmp.insert(k, (id, state));
+                            self.touched_bmp.push(k);
                         }
-                    },
-                    None => self.wide_id(key_of(gram)),
-                };
-                self.hit(id, page, w);
+                    }
+                    None => {
+                        let id = self.wide_id(key_of(gram));
+                        self.hit(id, page, w);
+                    }
+                }
             }
         }
     }
@@ -394,20 +416,31 @@ impl Grams {
         id
     }
 
-    /// The run's postings grouped by gram, pages ascending within each; the grams'
-    /// state is cleared for the next run.
-    fn finish(&mut self) -> RunPostings {
+    /// The run's postings grouped by gram, pages ascending within each, into `out`
+    /// (buffers of an earlier run, reused: fresh ones each run cost more in the
+    /// kernel's zeroing of new pages than in the grouping); the grams' state is cleared
+    /// for the next run.
+    fn finish(&mut self, out: &mut RunPostings) {
         for &id in &self.touched {
-            let i = id as usize;
-            self.flat
-                .push((id, ((self.last[i] - 1) << 2) | self.weight[i] as u32));
-            self.last[i] = 0;
+            let state = &mut self.state[id as usize];
+            self.flat.push((id, *state - 4));
+            *state = 0;
         }
+        for &k in &self.touched_bmp {
+            if let Some((id, state)) = self.bmp.get_mut(&k) {
+                self.flat.push((*id, *state - 4));
+                *state = 0;
+                self.touched.push(*id);
+            }
+        }
+        self.touched_bmp.clear();
         for &(id, _) in &self.flat {
             self.count[id as usize] += 1;
         }
         let parts = PARTITIONS.min(self.buckets);
-        let mut by_part: Vec<Vec<(Key, u32, u32)>> = vec![Vec::new(); parts as usize];
+        let by_part = &mut out.by_part;
+        by_part.resize_with(parts as usize, Vec::new);
+        by_part.iter_mut().for_each(Vec::clear);
         let mut at = 0u32;
         for &id in &self.touched {
             let i = id as usize;
@@ -417,7 +450,9 @@ impl Grams {
             self.count[i] = at;
             at += n;
         }
-        let mut postings = vec![0u32; self.flat.len()];
+        let postings = &mut out.postings;
+        postings.clear();
+        postings.resize(self.flat.len(), 0);
         for &(id, v) in &self.flat {
             let slot = &mut self.count[id as usize];
             postings[*slot as usize] = v;
@@ -428,20 +463,19 @@ impl Grams {
         }
         self.touched.clear();
         self.flat.clear();
-        RunPostings { postings, by_part }
     }
 }
 
 /// The postings of one run, by partition: each gram with its range of `postings`.
+#[derive(Default)]
 struct RunPostings {
     postings: Vec<u32>,
     by_part: Vec<Vec<(Key, u32, u32)>>,
 }
 
-/// What a run of pages gives: its text files, the kind and category of each page, its
-/// postings.
+/// What a run of pages gives besides its text files: the kind and category of each
+/// page, its postings.
 struct Run {
-    texts: Vec<(String, Vec<u8>)>,
     kinds: Vec<Kinds>,
     postings: RunPostings,
 }
@@ -605,35 +639,42 @@ impl Partition {
     }
 
     /// The bucket files of this partition.
-    fn files(self, buckets: u32, pages: usize) -> Vec<(u32, String, Vec<u8>)> {
+    /// Writes the bucket files of this partition (number `part` of `parts`), each handed
+    /// to `emit` once made and its lists dropped.
+    fn files(
+        self,
+        part: u32,
+        parts: u32,
+        buckets: u32,
+        pages: usize,
+        emit: &(impl Fn(String, Vec<u8>) + Sync),
+    ) {
         let mut entries: Vec<(u32, Key, GramList)> = self
             .lists
             .into_iter()
             .map(|(k, list)| (bucket_of(k, buckets), k, list))
             .collect();
         entries.sort_unstable_by_key(|e| (e.0, e.1));
-        let mut files = Vec::new();
         let mut list_text = String::new();
-        let mut rest = &entries[..];
-        while let Some(&(b, _, _)) = rest.first() {
-            let n = rest.iter().take_while(|e| e.0 == b).count();
+        let mut entries = entries.into_iter().peekable();
+        for b in (part..buckets).step_by(parts as usize) {
             let mut s = format!("tebikiSearch(\"g{b}\",[");
-            for (i, (_, k, list)) in rest[..n].iter().enumerate() {
-                if i > 0 {
+            let mut first = true;
+            while let Some((_, k, list)) = entries.next_if(|e| e.0 == b) {
+                if !first {
                     s.push(',');
                 }
-                let gram: String = chars_of(*k).collect();
+                first = false;
+                let gram: String = chars_of(k).collect();
                 push_js_string(&mut s, &gram);
                 s.push_str(",\"");
-                postings_text(list, pages, &mut list_text);
+                postings_text(&list, pages, &mut list_text);
                 s.push_str(&list_text);
                 s.push('"');
             }
             s.push_str("]);\n");
-            files.push((b, format!("{DIR}/g{b}.js"), s.into_bytes()));
-            rest = &rest[n..];
+            emit(format!("{DIR}/g{b}.js"), s.into_bytes());
         }
-        files
     }
 }
 
@@ -650,109 +691,173 @@ pub fn build_with<R: std::borrow::Borrow<Record>>(
     pages: usize,
     record: impl Fn(usize) -> R + Sync,
 ) -> Vec<(String, Vec<u8>)> {
-    // The sample: character counts, text bytes and normalised characters.
-    let step = pages.div_ceil(SAMPLE).max(1);
-    let sample: Vec<usize> = (0..pages).step_by(step).collect();
-    let (mut counts, text_bytes, sample_chars) = sample
-        .par_chunks(32)
-        .map(|chunk| {
-            let (mut norm, mut weight) = (Vec::new(), Vec::new());
-            let mut bmp = vec![0u64; 0x10000];
-            let mut counts: HashMap<char, u64> = HashMap::new();
-            let (mut bytes, mut chars) = (0, 0);
-            for &i in chunk {
-                let laid = lay_out(record(i).borrow(), &mut norm, &mut weight);
-                for c in laid.text.chars() {
-                    if (c as u32) < 0x10000 {
-                        bmp[c as usize] += 1;
-                    } else {
-                        *counts.entry(c).or_default() += 1;
+    let prepared = Prepared::new(pages, &record);
+    let order: HashMap<String, usize> = prepared
+        .paths()
+        .enumerate()
+        .map(|(n, path)| (path, n))
+        .collect();
+    let files = std::sync::Mutex::new(Vec::new());
+    prepared.write(&record, |path, bytes| {
+        if let Ok(mut f) = files.lock() {
+            f.push((path, bytes));
+        }
+    });
+    let mut files = files.into_inner().unwrap_or_default();
+    files.sort_by_key(|f| order.get(&f.0).copied());
+    files
+}
+
+/// What the sample of pages fixes before indexing: the character code of page texts,
+/// the pages per text file and the number of buckets, hence every file's path, known
+/// before any is made (so the files can go out as they are made, not held to the end).
+pub struct Prepared {
+    pages: usize,
+    code: TextCode,
+    per_file: usize,
+    buckets: u32,
+}
+
+impl Prepared {
+    pub fn new<R: std::borrow::Borrow<Record>>(
+        pages: usize,
+        record: &(impl Fn(usize) -> R + Sync),
+    ) -> Prepared {
+        // The sample: character counts, text bytes and normalised characters.
+        let step = pages.div_ceil(SAMPLE).max(1);
+        let sample: Vec<usize> = (0..pages).step_by(step).collect();
+        let (mut counts, text_bytes, sample_chars) = sample
+            .par_chunks(32)
+            .map(|chunk| {
+                let (mut norm, mut weight) = (Vec::new(), Vec::new());
+                let mut bmp = vec![0u64; 0x10000];
+                let mut counts: HashMap<char, u64> = HashMap::new();
+                let (mut bytes, mut chars) = (0, 0);
+                for &i in chunk {
+                    let laid = lay_out(record(i).borrow(), &mut norm, &mut weight);
+                    for c in laid.text.chars() {
+                        if (c as u32) < 0x10000 {
+                            bmp[c as usize] += 1;
+                        } else {
+                            *counts.entry(c).or_default() += 1;
+                        }
+                    }
+                    bytes += laid.text.len();
+                    chars += norm.len();
+                }
+                for (i, &n) in bmp.iter().enumerate() {
+                    if let (true, Some(c)) = (n > 0, char::from_u32(i as u32)) {
+                        counts.insert(c, n);
                     }
                 }
-                bytes += laid.text.len();
-                chars += norm.len();
-            }
-            for (i, &n) in bmp.iter().enumerate() {
-                if let (true, Some(c)) = (n > 0, char::from_u32(i as u32)) {
-                    counts.insert(c, n);
-                }
-            }
-            (counts, bytes, chars)
-        })
-        .reduce(
-            || (HashMap::new(), 0, 0),
-            |(mut a, ab, ac), (b, bb, bc)| {
-                for (c, n) in b {
-                    *a.entry(c).or_default() += n;
-                }
-                (a, ab + bb, ac + bc)
-            },
-        );
-    if step > 1 {
-        // Pages outside the sample may hold ASCII it lacks, and the code needs a code
-        // for every ASCII character a text holds.
-        for c in (0u8..0x80).map(char::from) {
-            counts.entry(c).or_insert(0);
-        }
-    }
-    let code = TextCode::new(&counts);
-    let sampled = sample.len().max(1);
-    // Encoded text is about half its UTF-8 size.
-    let per_file = (TEXT_TARGET / (text_bytes / sampled / 2).max(1)).clamp(1, 64);
-    let total_chars = (sample_chars as u128 * pages as u128 / sampled as u128) as usize;
-    // About BUCKET_TARGET bytes each on a large site; on a small one at least 64 small
-    // buckets, so a query still loads little.
-    let buckets = (total_chars / (BUCKET_TARGET * 3 / 2))
-        .max((total_chars / 1024).min(64))
-        .clamp(1, 8192) as u32;
-
-    // Runs of whole text files, two per thread between merges.
-    let run = RUN.div_ceil(per_file) * per_file;
-    let runs = pages.div_ceil(run);
-    let batch = rayon::current_num_threads().max(1) * 2;
-    let pool: std::sync::Mutex<Vec<Grams>> = std::sync::Mutex::new(Vec::new());
-    let mut partitions: Vec<Partition> = (0..PARTITIONS.min(buckets))
-        .map(|_| Partition::default())
-        .collect();
-    let mut texts = Vec::with_capacity(pages.div_ceil(per_file));
-    let mut kinds: Vec<Kinds> = Vec::with_capacity(pages);
-    for first in (0..runs).step_by(batch) {
-        let done: Vec<Run> = (first..(first + batch).min(runs))
-            .into_par_iter()
-            .map(|n| {
-                let taken = pool.lock().ok().and_then(|mut p| p.pop());
-                let mut grams = taken.unwrap_or_else(|| Grams::new(buckets));
-                let range = n * run..((n + 1) * run).min(pages);
-                let done = index_run(range, &record, &code, per_file, &mut grams);
-                if let Ok(mut p) = pool.lock() {
-                    p.push(grams);
-                }
-                done
+                (counts, bytes, chars)
             })
-            .collect();
-        partitions.par_iter_mut().enumerate().for_each(|(p, part)| {
-            for r in &done {
-                part.merge(&r.postings, p, pages);
+            .reduce(
+                || (HashMap::new(), 0, 0),
+                |(mut a, ab, ac), (b, bb, bc)| {
+                    for (c, n) in b {
+                        *a.entry(c).or_default() += n;
+                    }
+                    (a, ab + bb, ac + bc)
+                },
+            );
+        if step > 1 {
+            // Pages outside the sample may hold ASCII it lacks, and the code needs a code
+            // for every ASCII character a text holds.
+            for c in (0u8..0x80).map(char::from) {
+                counts.entry(c).or_insert(0);
             }
-        });
-        for r in done {
-            texts.extend(r.texts);
-            kinds.extend(r.kinds);
+        }
+        let code = TextCode::new(&counts);
+        let sampled = sample.len().max(1);
+        // Encoded text is about half its UTF-8 size.
+        let per_file = (TEXT_TARGET / (text_bytes / sampled / 2).max(1)).clamp(1, 64);
+        let total_chars = (sample_chars as u128 * pages as u128 / sampled as u128) as usize;
+        // About BUCKET_TARGET bytes each on a large site; on a small one at least 64 small
+        // buckets, so a query still loads little.
+        let buckets = (total_chars / (BUCKET_TARGET * 3 / 2))
+            .max((total_chars / 1024).min(64))
+            .clamp(1, 8192) as u32;
+        Prepared {
+            pages,
+            code,
+            per_file,
+            buckets,
         }
     }
-    drop(pool);
-    let mut grams: Vec<(u32, String, Vec<u8>)> = partitions
-        .into_par_iter()
-        .flat_map_iter(|part| part.files(buckets, pages))
-        .collect();
-    grams.sort_unstable_by_key(|g| g.0);
-    let mut files: Vec<(String, Vec<u8>)> = grams.into_iter().map(|g| (g.1, g.2)).collect();
-    files.extend(texts);
-    files.push((
-        format!("{DIR}/m.js"),
-        meta_file(&kinds, &code, buckets, per_file),
-    ));
-    files
+
+    /// Every file the index will be, in the order results tie in: buckets, page texts,
+    /// `m.js`.
+    pub fn paths(&self) -> impl Iterator<Item = String> + '_ {
+        (0..self.buckets)
+            .map(|b| format!("{DIR}/g{b}.js"))
+            .chain((0..self.pages.div_ceil(self.per_file)).map(|t| format!("{DIR}/t{t}.js")))
+            .chain(std::iter::once(format!("{DIR}/m.js")))
+    }
+
+    /// Makes every file of [`Prepared::paths`], each handed to `emit` (from any thread)
+    /// as soon as it is made. A bucket no gram falls in is written empty, so that every
+    /// path is known beforehand (and `search.js` finds an empty list, not a failed load).
+    pub fn write<R: std::borrow::Borrow<Record>>(
+        &self,
+        record: &(impl Fn(usize) -> R + Sync),
+        emit: impl Fn(String, Vec<u8>) + Sync,
+    ) {
+        let Prepared {
+            pages,
+            ref code,
+            per_file,
+            buckets,
+        } = *self;
+        // Runs of whole text files, two per thread between merges.
+        let run = RUN.div_ceil(per_file) * per_file;
+        let runs = pages.div_ceil(run);
+        let batch = rayon::current_num_threads().max(1) * 2;
+        let pool: std::sync::Mutex<Vec<Grams>> = std::sync::Mutex::new(Vec::new());
+        let spare: std::sync::Mutex<Vec<RunPostings>> = std::sync::Mutex::new(Vec::new());
+        let mut partitions: Vec<Partition> = (0..PARTITIONS.min(buckets))
+            .map(|_| Partition::default())
+            .collect();
+        let mut kinds: Vec<Kinds> = Vec::with_capacity(pages);
+        for first in (0..runs).step_by(batch) {
+            let done: Vec<Run> = (first..(first + batch).min(runs))
+                .into_par_iter()
+                .map(|n| {
+                    let taken = pool.lock().ok().and_then(|mut p| p.pop());
+                    let mut grams = taken.unwrap_or_else(|| Grams::new(buckets));
+                    let range = n * run..((n + 1) * run).min(pages);
+                    let postings = spare.lock().ok().and_then(|mut p| p.pop());
+                    let done =
+                        index_run(range, record, code, per_file, &mut grams, &emit, postings);
+                    if let Ok(mut p) = pool.lock() {
+                        p.push(grams);
+                    }
+                    done
+                })
+                .collect();
+            partitions.par_iter_mut().enumerate().for_each(|(p, part)| {
+                for r in &done {
+                    part.merge(&r.postings, p, pages);
+                }
+            });
+            for r in done {
+                kinds.extend(r.kinds);
+                if let Ok(mut p) = spare.lock() {
+                    p.push(r.postings);
+                }
+            }
+        }
+        drop(pool);
+        let parts = partitions.len() as u32;
+        partitions
+            .into_par_iter()
+            .enumerate()
+            .for_each(|(p, part)| part.files(p as u32, parts, buckets, pages, &emit));
+        emit(
+            format!("{DIR}/m.js"),
+            meta_file(&kinds, code, buckets, per_file),
+        );
+    }
 }
 
 /// Indexes `pages` (whole text files of `per_file` pages, but for the site's last) and
@@ -763,9 +868,10 @@ fn index_run<R: std::borrow::Borrow<Record>>(
     code: &TextCode,
     per_file: usize,
     grams: &mut Grams,
+    emit: &(impl Fn(String, Vec<u8>) + Sync),
+    postings: Option<RunPostings>,
 ) -> Run {
     let (mut norm, mut weight) = (Vec::new(), Vec::new());
-    let mut texts = Vec::new();
     let mut kinds = Vec::with_capacity(pages.len());
     let mut s = String::new();
     let end = pages.end;
@@ -782,20 +888,17 @@ fn index_run<R: std::borrow::Borrow<Record>>(
         push_text(&mut s, &laid, &r.url, code);
         if (i + 1) % per_file == 0 || i + 1 == end {
             s.push_str("]);\n");
-            s.shrink_to_fit();
-            texts.push((
+            emit(
                 format!("{DIR}/t{}.js", i / per_file),
                 std::mem::take(&mut s).into_bytes(),
-            ));
+            );
         }
         kinds.push((r.kind.clone(), r.category.clone()));
         grams.add_page(i as u32, &norm, &weight);
     }
-    Run {
-        texts,
-        kinds,
-        postings: grams.finish(),
-    }
+    let mut postings = postings.unwrap_or_default();
+    grams.finish(&mut postings);
+    Run { kinds, postings }
 }
 
 /// One page in its text file: URL, title length, encoded text, anchors.
@@ -950,7 +1053,8 @@ mod tests {
             lay_out(r, &mut norm, &mut weight);
             grams.add_page(i as u32, &norm, &weight);
         }
-        let run = grams.finish();
+        let mut run = RunPostings::default();
+        grams.finish(&mut run);
         let mut part = Partition::default();
         for p in 0..run.by_part.len() {
             part.merge(&run, p, records.len());
@@ -1001,6 +1105,29 @@ mod tests {
         );
         assert_eq!(p["な"], vec![(1, 0)]);
         assert!(!p.contains_key("調査調"));
+    }
+
+    #[test]
+    fn every_planned_path_is_written_even_an_empty_bucket() {
+        // One character repeated: its grams fall in at most two buckets (that of the
+        // character, that of the pair). A character whose two fall together leaves the
+        // other of two buckets empty.
+        let c = ('ぁ'..='ゖ')
+            .find(|&c| bucket_of(key_of(&[c]), 2) == bucket_of(key_of(&[c, c]), 2))
+            .unwrap_or('あ');
+        let records = [page(&c.to_string(), &c.to_string().repeat(3000))];
+        let prepared = Prepared::new(1, &|i: usize| &records[i]);
+        assert_eq!(prepared.buckets, 2);
+        let files = build(&records);
+        let names: Vec<&str> = files.iter().map(|f| f.0.as_str()).collect();
+        let planned: Vec<String> = prepared.paths().collect();
+        assert_eq!(names, planned);
+        let empty = 1 - bucket_of(key_of(&[c]), 2);
+        let bytes = &files[empty as usize].1;
+        assert_eq!(
+            String::from_utf8_lossy(bytes),
+            format!("tebikiSearch(\"g{empty}\",[]);\n")
+        );
     }
 
     #[test]

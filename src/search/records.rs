@@ -18,6 +18,19 @@ pub fn index(views: &Views) -> Vec<(String, Vec<u8>)> {
     super::build_with(published.len(), |n| record(views, published[n]))
 }
 
+/// The sample of the published pages that fixes the index's code and files.
+pub fn prepare(views: &Views) -> super::Prepared {
+    let published = &views.graph.published;
+    super::Prepared::new(published.len(), &|n| record(views, published[n]))
+}
+
+/// The index files of every published item, each handed to `emit` as soon as it is
+/// made (see [`index`]).
+pub fn write(views: &Views, prepared: &super::Prepared, emit: impl Fn(String, Vec<u8>) + Sync) {
+    let published = &views.graph.published;
+    prepared.write(&|n| record(views, published[n]), emit)
+}
+
 fn text(s: impl Into<String>) -> Part {
     Part {
         text: s.into(),
