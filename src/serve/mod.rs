@@ -402,10 +402,13 @@ fn rebuild_loop(
                 Ok(done) => {
                     print_warnings(&done.diagnostics, &mut last_warnings);
                     print_timings(timings, &done.timings);
-                    // What finishing names is all that changed since the pages.
+                    // What finishing names is all that changed since the pages, whose
+                    // generation it completes: the same id, so a page served from
+                    // either is current (no reload when it connects).
+                    let pages = state.snapshot().site.clone();
                     let (generation, diff) = Generation::next(
-                        &state.snapshot().site,
-                        state.next_id(),
+                        &pages,
+                        pages.id.clone(),
                         session.files(),
                         &done.changed,
                         &[],

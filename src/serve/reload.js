@@ -101,6 +101,16 @@
     if (dialog && dialog.open) {
       dialog.close();
     }
+    // The search index and the exports, made after the pages of the same generation:
+    // only the search page reads them as it runs (other pages merely link to the
+    // feeds and calendars).
+    if (event.type === "data") {
+      var me = here();
+      if (me !== null && me.indexOf("search/") === 0 && affected(state.changed)) {
+        location.reload();
+      }
+      return;
+    }
     if (state.generation === served) {
       return;
     }
