@@ -43,7 +43,6 @@ use content::Content;
 use diagnostics::{Diagnostic, Diagnostics};
 use plan::files::OutputFile;
 use plan::pages::{PageOptions, SitePages};
-use plan::views::Views;
 use rayon::prelude::*;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -282,24 +281,8 @@ fn run(
     };
 
     // Plan.
-    let page_options = PageOptions {
-        profile: options.profile,
-        base_path: options.base_path.clone(),
-        today: options
-            .today
-            .unwrap_or_else(|| plan::default_today(&content)),
-    };
-    let site = SitePages {
-        views: Views {
-            content: &content,
-            graph: &graph,
-            bodies: &bodies,
-            profile: options.profile,
-            today: page_options.today,
-        },
-        options: &page_options,
-        home: home.as_ref(),
-    };
+    let page_options = PageOptions::new(options, &content);
+    let site = SitePages::new(&content, &graph, &bodies, home.as_ref(), &page_options);
     let content_dir = options.root.join("content");
     let jobs = render::pass::whole_site_streamed(&site, plan::plan(&site, &theme, &content_dir));
     diagnostics.extend(plan::files::check_paths(&jobs, &|o| {

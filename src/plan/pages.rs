@@ -27,6 +27,20 @@ pub struct PageOptions {
     pub today: Date,
 }
 
+impl PageOptions {
+    /// The options of a build of `content`: `--today`, or the first day of its newest
+    /// fiscal year.
+    pub fn new(options: &crate::settings::Options, content: &Content) -> PageOptions {
+        PageOptions {
+            profile: options.profile,
+            base_path: options.base_path.clone(),
+            today: options
+                .today
+                .unwrap_or_else(|| super::default_today(content)),
+        }
+    }
+}
+
 /// One output page: where it goes, which template renders it, and its own variables.
 pub struct Page {
     pub url: String,
@@ -122,6 +136,29 @@ pub struct SitePages<'a> {
     pub views: Views<'a>,
     pub options: &'a PageOptions,
     pub home: Option<&'a Body>,
+}
+
+impl<'a> SitePages<'a> {
+    /// The pages of the loaded, resolved site, with `options` for every view.
+    pub fn new(
+        content: &'a Content,
+        graph: &'a Graph,
+        bodies: &'a [Body],
+        home: Option<&'a Body>,
+        options: &'a PageOptions,
+    ) -> SitePages<'a> {
+        SitePages {
+            views: Views {
+                content,
+                graph,
+                bodies,
+                profile: options.profile,
+                today: options.today,
+            },
+            options,
+            home,
+        }
+    }
 }
 
 /// One of the pages but items'.

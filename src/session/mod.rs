@@ -22,7 +22,6 @@ use crate::content::body::{markdown, Body, BodySource};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::plan::files::{self, Data};
 use crate::plan::pages::{PageOptions, SitePages};
-use crate::plan::views::Views;
 use crate::plan::{Job, PageJob};
 use crate::settings::{Options, Profile};
 use crate::timings::Timer;
@@ -115,16 +114,6 @@ struct Made {
     data_paths: BTreeSet<String>,
     /// The pages but items': their inputs' hash, paths and origins.
     lists: (u64, Vec<Placed>),
-}
-
-fn page_options(options: &Options, content: &content::Content) -> PageOptions {
-    PageOptions {
-        profile: options.profile,
-        base_path: options.base_path.clone(),
-        today: options
-            .today
-            .unwrap_or_else(|| plan::default_today(content)),
-    }
 }
 
 /// A planned output path and where it comes from, without what makes it.
@@ -250,18 +239,14 @@ impl Session {
         let mut placed: Vec<Placed> = kept.placed.clone();
         let mut warnings = kept.warnings.clone();
         let options = self.options.clone();
-        let page_options = page_options(&options, &kept.content);
-        let site = SitePages {
-            views: Views {
-                content: &kept.content,
-                graph: &kept.graph,
-                bodies: &kept.bodies,
-                profile: options.profile,
-                today: page_options.today,
-            },
-            options: &page_options,
-            home: kept.home.as_ref(),
-        };
+        let page_options = PageOptions::new(&options, &kept.content);
+        let site = SitePages::new(
+            &kept.content,
+            &kept.graph,
+            &kept.bodies,
+            kept.home.as_ref(),
+            &page_options,
+        );
         let data: Vec<(String, Arc<Data>)> = render::pass::whole_site(&site, jobs)
             .into_iter()
             .map(|job| {
@@ -468,15 +453,20 @@ impl Session {
         !changed.is_empty()
             && self.links.is_empty()
             && changed.iter().all(|path| {
-                let path = if path.is_absolute() {
-                    path.clone()
-                } else {
-                    self.options.root.join(path)
-                };
+                let path = self.on_disk(path);
                 path.is_file()
                     && relative_to(&path, &content_dir)
                         .is_some_and(|rel| self.memo.walked_file(&rel))
             })
+    }
+
+    /// A changed path as named (absolute, or relative to the site's root) made absolute.
+    fn on_disk(&self, path: &Path) -> PathBuf {
+        if path.is_absolute() || path.starts_with(&self.options.root) {
+            path.to_path_buf()
+        } else {
+            self.options.root.join(path)
+        }
     }
 
     /// Gives an update's items and bodies back to the memo, for the next update.
@@ -525,11 +515,7 @@ impl Session {
             self.forget_rel(&link);
         }
         for path in changed {
-            let path = if path.is_absolute() || path.starts_with(root) {
-                path.clone()
-            } else {
-                root.join(path)
-            };
+            let path = self.on_disk(path);
             self.forgotten.push(path.clone());
             match relative_to(&path, &content_dir) {
                 Some(rel) => self.forget_rel(&rel),
@@ -630,18 +616,8 @@ impl Session {
         };
         let theme = &loaded.theme;
         timer.step("load theme");
-        let page_options = page_options(&options, content);
-        let site = SitePages {
-            views: Views {
-                content,
-                graph,
-                bodies,
-                profile: options.profile,
-                today: page_options.today,
-            },
-            options: &page_options,
-            home,
-        };
+        let page_options = PageOptions::new(&options, content);
+        let site = SitePages::new(content, graph, bodies, home, &page_options);
         let content_dir = options.root.join("content");
         let shared = site.site_context();
         let shared_hash = shared_hash(theme_hash, &shared);

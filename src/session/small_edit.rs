@@ -9,15 +9,14 @@
 //! usual. Anything else takes the whole update.
 
 use super::keys::{item_key, lists_hash, page_key, shared_hash, world_hash, Prints};
-use super::{body_source, page_options, relative_to};
+use super::{body_source, relative_to};
 use super::{rendered_page, same};
 use super::{Page, Pending, Session, Update};
 use crate::content::body::{markdown, Body};
 use crate::content::{item, source, Item};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::plan::files::{page_path, Data};
-use crate::plan::pages::SitePages;
-use crate::plan::views::Views;
+use crate::plan::pages::{PageOptions, SitePages};
 use crate::settings::Profile;
 use crate::timings::Timer;
 use crate::{plan, render, resolve, urls};
@@ -142,11 +141,7 @@ impl Session {
     fn read_edit(&self, path: &Path) -> Option<Edit> {
         let kept = self.kept.as_ref()?;
         let content_dir = self.options.root.join("content");
-        let path = if path.is_absolute() {
-            path.to_path_buf()
-        } else {
-            self.options.root.join(path)
-        };
+        let path = self.on_disk(path);
         let rel = relative_to(&path, &content_dir)?;
         let i = kept
             .content
@@ -189,18 +184,14 @@ impl Session {
         let kept = self.kept.as_ref()?;
         let theme = self.theme.as_ref()?;
         let tera = theme.tera.as_ref().ok()?;
-        let page_options = page_options(&self.options, &kept.content);
-        let site = SitePages {
-            views: Views {
-                content: &kept.content,
-                graph: &kept.graph,
-                bodies: &kept.bodies,
-                profile: self.options.profile,
-                today: page_options.today,
-            },
-            options: &page_options,
-            home: kept.home.as_ref(),
-        };
+        let page_options = PageOptions::new(&self.options, &kept.content);
+        let site = SitePages::new(
+            &kept.content,
+            &kept.graph,
+            &kept.bodies,
+            kept.home.as_ref(),
+            &page_options,
+        );
         let print_wanted = plan::print_wanted(&site);
         let shared = site.site_context();
         let site_keys = (
