@@ -5,14 +5,17 @@
 //! What is remembered, and why it cannot go stale:
 //! - load: each item as parsed from its file; a file is read and parsed again when it is
 //!   named changed (or lies below a changed folder or a symbolic link). The folder is
-//!   walked on every update, so added and removed files are always seen.
+//!   walked again unless every path named is a file the last walk found, still there.
 //! - Markdown: each item's body, made again whenever its item was parsed again.
-//! - render: each page's bytes under a hash of everything the page is made from: the
-//!   theme's every template and file, the template's name and the page's whole context
-//!   (site-wide variables included). A page whose hash is unchanged is not rendered.
+//! - render: each page's bytes under a hash of everything it is made from (keys.rs):
+//!   item pages by their inputs, the other pages by their whole context, reused
+//!   without being planned while no front matter and no edge of the graph changed.
+//! - the last good update's content, bodies and graph (`Kept`): edits that keep the
+//!   graph go the short way (small_edit.rs), and the whole-site files are made from
+//!   them after the pages (`update_pages`, then `finish`).
 //! - resolve, plan, the exports, the search index, the print document and the privacy
-//!   scan of a public build take the whole site as input and are made again on every
-//!   update.
+//!   scan of a public build take the whole site as input and are made again by every
+//!   update that goes the whole way.
 //!
 //! The theme is loaded again when a changed path lies outside `content/` or the theme
 //! named in site.yaml changes; a changed path the session cannot place forgets
