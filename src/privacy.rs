@@ -147,9 +147,9 @@ impl Scanner {
         let names = &self.names;
         let mut found = BTreeSet::new();
         names.rows_in(&names.normal(path), &mut found);
-        if let Data::Bytes(bytes) = data {
+        if let Some(bytes) = data.bytes() {
             // Binary files (none today but a theme may add pictures) hold no text.
-            if let Ok(text) = std::str::from_utf8(bytes) {
+            if let Ok(text) = std::str::from_utf8(&bytes) {
                 let text = if path.ends_with(".ics") || path.ends_with(".vcf") {
                     unfold(text)
                 } else {

@@ -21,8 +21,8 @@ fn in_memory_tree(site: &Site, profile: tebiki::BuildProfile) -> BTreeMap<PathBu
         .into_iter()
         .map(|f| {
             let bytes = match f.data {
-                Data::Bytes(b) => b,
                 Data::Copy(from) => std::fs::read(&from).expect("asset readable"),
+                made => made.bytes().expect("a made file").into_owned(),
             };
             (PathBuf::from(f.path), bytes)
         })

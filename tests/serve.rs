@@ -251,8 +251,8 @@ fn clean_build(root: &Path) -> Result<BTreeMap<String, Vec<u8>>, String> {
             .into_iter()
             .map(|f| {
                 let bytes = match f.data {
-                    Data::Bytes(b) => b,
                     Data::Copy(from) => std::fs::read(&from).expect("asset readable"),
+                    made => made.bytes().expect("a made file").into_owned(),
                 };
                 (f.path, bytes)
             })

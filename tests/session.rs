@@ -35,8 +35,8 @@ impl Rng {
 
 fn bytes(data: &Data) -> Vec<u8> {
     match data {
-        Data::Bytes(b) => b.clone(),
         Data::Copy(from) => std::fs::read(from).unwrap_or_else(|e| panic!("{from:?}: {e}")),
+        made => made.bytes().expect("a made file").into_owned(),
     }
 }
 

@@ -575,13 +575,13 @@ fn site_file(state: &State, request: Request, url: &str, path: &str) {
     let kind = request::content_type(path);
     if kind.starts_with("text/html") {
         let tag = inject::tag(&state.base, &snap.site.id, false);
-        let page = inject::page(body.bytes(), &tag);
+        let page = inject::page(&body.bytes(), &tag);
         respond(request, Response::from_data(page), kind);
     } else {
-        let len = body.bytes().len();
+        let (reader, len) = body.reader();
         respond(
             request,
-            Response::new(200.into(), Vec::new(), body.reader(), Some(len), None),
+            Response::new(200.into(), Vec::new(), reader, Some(len), None),
             kind,
         );
     }

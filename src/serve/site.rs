@@ -3,6 +3,7 @@
 //! answers only from it, so a rebuild never shows it half old, half new. Pages are shared
 //! with the rebuild's own table (an `Arc` each), not copied.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -13,7 +14,7 @@ use tebiki::outputs::Data;
 /// rebuilding does not show beside pages of another generation.
 #[derive(Clone)]
 pub enum Body {
-    /// A page or generated file, as the rebuild holds it (always `Data::Bytes`).
+    /// A page or generated file, as the rebuild holds it (packed, `Data::Packed`).
     Made(Arc<Data>),
     /// An asset's bytes and the content file they were read from.
     Asset(Bytes, Arc<Path>),
@@ -29,35 +30,27 @@ impl AsRef<[u8]> for Bytes {
     }
 }
 
-/// A made file's bytes, shared with the rebuild's table.
-#[derive(Clone)]
-pub struct Made(Arc<Data>);
-
-impl AsRef<[u8]> for Made {
-    fn as_ref(&self) -> &[u8] {
-        match &*self.0 {
-            Data::Bytes(b) => b,
-            Data::Copy(_) => &[],
-        }
-    }
-}
-
 impl Body {
-    pub fn bytes(&self) -> &[u8] {
+    /// The file's bytes: a made file's unpacked for this answer, an asset's shared.
+    pub fn bytes(&self) -> Cow<'_, [u8]> {
         match self {
-            Body::Made(data) => match &**data {
-                Data::Bytes(b) => b,
-                Data::Copy(_) => &[],
-            },
-            Body::Asset(bytes, _) => bytes.as_ref(),
+            Body::Made(data) => data.bytes().unwrap_or_default(),
+            Body::Asset(bytes, _) => Cow::Borrowed(bytes.as_ref()),
         }
     }
 
-    /// A reader of the bytes that shares them rather than copying.
-    pub fn reader(&self) -> Box<dyn std::io::Read + Send> {
+    /// A reader of the bytes and their length; an asset's are shared, not copied.
+    pub fn reader(&self) -> (Box<dyn std::io::Read + Send>, usize) {
         match self {
-            Body::Made(data) => Box::new(std::io::Cursor::new(Made(data.clone()))),
-            Body::Asset(bytes, _) => Box::new(std::io::Cursor::new(bytes.clone())),
+            Body::Made(data) => {
+                let bytes = data.bytes().unwrap_or_default().into_owned();
+                let len = bytes.len();
+                (Box::new(std::io::Cursor::new(bytes)), len)
+            }
+            Body::Asset(bytes, _) => (
+                Box::new(std::io::Cursor::new(bytes.clone())),
+                bytes.as_ref().len(),
+            ),
         }
     }
 }
@@ -146,7 +139,7 @@ impl Generation {
                 None => (Arc::from(path.as_str()), None),
             };
             let body = match &**data {
-                Data::Bytes(_) => {
+                Data::Bytes(_) | Data::Packed(_) => {
                     if old.is_none() {
                         changed.insert(path.clone());
                     }

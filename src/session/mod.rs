@@ -250,15 +250,19 @@ impl Session {
             kept.home.as_ref(),
             &page_options,
         );
-        let data: Vec<(String, Arc<Data>)> = render::pass::whole_site(&site, jobs)
-            .into_iter()
+        let made = render::pass::whole_site(&site, jobs);
+        placed.extend(
+            made.iter()
+                .map(|j| Placed(j.path.clone(), j.origin.clone())),
+        );
+        let data: Vec<(String, Arc<Data>)> = made
+            .into_par_iter()
             .map(|job| {
-                placed.push(Placed(job.path.clone(), job.origin));
                 let data = match job.job {
                     Job::Ready(data) => data,
                     _ => Data::Bytes(Vec::new()),
                 };
-                (job.path, Arc::new(data))
+                (job.path, Arc::new(data.packed()))
             })
             .collect();
         warnings.extend(files::check_paths(&placed, &|o| {
@@ -677,7 +681,7 @@ impl Session {
                 Job::Ready(data) => {
                     let page = Page {
                         key: 0,
-                        file: Arc::new(data),
+                        file: Arc::new(data.packed()),
                         main: None,
                     };
                     return (planned.path, page, None, false, None);
@@ -749,7 +753,7 @@ impl Session {
         if let Some(planned) = print_job.into_iter().next() {
             match render::print::document(&site, tera, &shared, mains) {
                 Some(Ok((_, html))) => {
-                    files.insert(planned.path, Arc::new(Data::Bytes(html.into_bytes())));
+                    files.insert(planned.path, held(html));
                 }
                 Some(Err(d)) => template_errors.push(d),
                 None => {
@@ -835,7 +839,7 @@ fn rendered_page(
         Ok((main, html)) => {
             let page = Page {
                 key,
-                file: Arc::new(Data::Bytes(html.into_bytes())),
+                file: held(html),
                 main,
             };
             (path, page, item, true, None)
@@ -890,6 +894,11 @@ fn relative_to(path: &Path, dir: &Path) -> Option<PathBuf> {
     Some(PathBuf::from(content::source::nfc(&text).into_owned()))
 }
 
+/// A page as the session holds it: packed, since it may be held for hours.
+fn held(html: String) -> Arc<Data> {
+    Arc::new(Data::Bytes(html.into_bytes()).packed())
+}
+
 /// Whether two output files hold the same bytes (or copy the same unchanged file;
 /// `changed` are the absolute paths named changed).
 fn same(a: &Arc<Data>, b: &Arc<Data>, changed: &[PathBuf]) -> bool {
@@ -897,13 +906,15 @@ fn same(a: &Arc<Data>, b: &Arc<Data>, changed: &[PathBuf]) -> bool {
         return true;
     }
     match (&**a, &**b) {
-        (Data::Bytes(x), Data::Bytes(y)) => x == y,
         (Data::Copy(x), Data::Copy(y)) => {
             x == y
                 && !changed
                     .iter()
                     .any(|c| x.starts_with(c) || c.as_os_str().is_empty())
         }
-        _ => false,
+        (Data::Copy(_), _) | (_, Data::Copy(_)) => false,
+        // One packer: the same bytes pack the same.
+        (Data::Packed(x), Data::Packed(y)) => x == y,
+        _ => a.bytes() == b.bytes(),
     }
 }

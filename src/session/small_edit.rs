@@ -15,7 +15,7 @@ use super::{Page, Pending, Session, Update};
 use crate::content::body::{markdown, Body};
 use crate::content::{item, source, Item};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::plan::files::{page_path, Data};
+use crate::plan::files::page_path;
 use crate::plan::pages::{PageOptions, SitePages};
 use crate::settings::Profile;
 use crate::timings::Timer;
@@ -23,7 +23,6 @@ use crate::{plan, render, resolve, urls};
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 /// More changed files than this take the whole update (a checkout, a search-and-replace).
 const MAX_FILES: usize = 8;
@@ -261,7 +260,7 @@ impl Session {
                     page_path(plan::PRINT_URL),
                     Page {
                         key: 0,
-                        file: Arc::new(Data::Bytes(html.into_bytes())),
+                        file: super::held(html),
                         main: None,
                     },
                 )),

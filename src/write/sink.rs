@@ -53,9 +53,9 @@ impl Sink for Null {
 /// Writes into the staging folder (pages as they come, content files copied).
 impl Sink for Staging {
     fn put(&self, _: usize, file: OutputFile) -> Result<(), Diagnostic> {
-        let written = match &file.data {
-            Data::Bytes(bytes) => self.write(&file.path, bytes),
-            Data::Copy(from) => self.copy(from, &file.path),
+        let written = match (&file.data, file.data.bytes()) {
+            (Data::Copy(from), _) => self.copy(from, &file.path),
+            (_, bytes) => self.write(&file.path, &bytes.unwrap_or_default()),
         };
         written.map_err(|e| io_error(self.target(), e))
     }
