@@ -38,10 +38,11 @@ pub struct Config {
 const RELOAD_JS: &str = include_str!("reload.js");
 
 /// After a save (a few paths), wait this long for more before rebuilding: an editor's
-/// save dance is reported over a tick or two of the debouncer.
+/// save dance (vim's rename to a backup, JetBrains' temp file swapped in) is a few
+/// events within milliseconds. This wait is the only debouncing (watch.rs).
 const QUIET: Duration = Duration::from_millis(15);
 /// After a batch of many paths (a `git checkout`, a copied folder), wait longer, so the
-/// rest of it, reported over several ticks, lands in the same rebuild.
+/// rest of it, written over many milliseconds, lands in the same rebuild.
 const QUIET_BULK: Duration = Duration::from_millis(120);
 /// More changed paths than this in one wait make it a bulk change.
 const BULK: usize = 5;

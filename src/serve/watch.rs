@@ -1,26 +1,27 @@
 //! Watching the sources: `content/` and `themes/` (folders, recursively) and the site's
-//! folder itself (so a `themes/` created later, or a replaced `content/`, is seen), through
-//! notify's debouncer. Hands on the paths that matter; editor temp files, hidden files
-//! (never read by the build) and metadata-only events are dropped here. Falls back to
-//! polling when the system's inotify watches run out, or when asked to.
+//! folder itself (so a `themes/` created later, or a replaced `content/`, is seen),
+//! through notify. Hands on the paths that matter, event by event; editor temp files,
+//! hidden files (never read by the build) and metadata-only events are dropped here.
+//! Falls back to polling when the system's inotify watches run out, or when asked to.
+//!
+//! Events are not debounced here: the rebuild loop already waits for a quiet moment
+//! before it rebuilds (`QUIET` in mod.rs), which batches an editor's save dance or a
+//! `git checkout`. notify-debouncer-full, used until this was measured, woke every 10 ms
+//! while nothing changed and added up to 10 ms to every reload.
 
 use notify::event::{EventKind, MetadataKind, ModifyKind};
-use notify::{PollWatcher, RecommendedWatcher, RecursiveMode};
-use notify_debouncer_full::{new_debouncer_opt, DebounceEventResult, Debouncer, FileIdMap};
+use notify::{Event, PollWatcher, RecommendedWatcher, RecursiveMode, Watcher};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::Sender;
 use std::time::Duration;
 
-/// Events of one path closer than this are one change. Editors' save dances (vim's
-/// rename to a backup, JetBrains' temp file swapped in) take a few milliseconds.
-const DEBOUNCE: Duration = Duration::from_millis(10);
 /// How often polling looks at every file when inotify cannot be used.
 const POLL_INTERVAL: Duration = Duration::from_millis(1000);
 
 /// A running watcher; dropping it stops watching.
 pub enum Watching {
-    Native(Debouncer<RecommendedWatcher, FileIdMap>),
-    Poll(Debouncer<PollWatcher, FileIdMap>),
+    Native(RecommendedWatcher),
+    Poll(PollWatcher),
 }
 
 /// What is watched, with the paths the build reads.
@@ -121,66 +122,55 @@ fn out_of_watches(e: &notify::Error) -> bool {
     }
 }
 
-fn handler(sources: &Sources, tx: Sender<Vec<PathBuf>>) -> impl FnMut(DebounceEventResult) {
+/// The paths of one event that can change the site.
+fn paths_that_matter(sources: &Sources, event: Event) -> Vec<PathBuf> {
+    if event.need_rescan() {
+        // The kernel dropped events: anything may have changed.
+        return vec![sources.content()];
+    }
+    if !relevant_kind(&event.kind) {
+        return Vec::new();
+    }
+    event
+        .paths
+        .into_iter()
+        .filter(|p| sources.matters(p))
+        .collect()
+}
+
+fn handler(
+    sources: &Sources,
+    tx: Sender<Vec<PathBuf>>,
+) -> impl FnMut(notify::Result<Event>) + Send + 'static {
     let sources = sources.clone();
-    move |result: DebounceEventResult| match result {
-        Ok(events) => {
-            let mut paths = Vec::new();
-            for event in events {
-                if event.need_rescan() {
-                    // The kernel dropped events: anything may have changed.
-                    paths.push(sources.content());
-                    continue;
-                }
-                if !relevant_kind(&event.kind) {
-                    continue;
-                }
-                paths.extend(event.paths.iter().filter(|p| sources.matters(p)).cloned());
-            }
+    move |result| match result {
+        Ok(event) => {
+            let paths = paths_that_matter(&sources, event);
             if !paths.is_empty() {
                 let _ = tx.send(paths);
             }
         }
-        Err(errors) => {
-            for e in errors {
-                errln!("warning: watching: {e}");
-            }
-        }
+        Err(e) => errln!("warning: watching: {e}"),
     }
 }
 
-fn native(
-    sources: &Sources,
-    tx: Sender<Vec<PathBuf>>,
-) -> notify::Result<Debouncer<RecommendedWatcher, FileIdMap>> {
-    let mut d = new_debouncer_opt::<_, RecommendedWatcher, FileIdMap>(
-        DEBOUNCE,
-        Some(DEBOUNCE),
-        handler(sources, tx),
-        FileIdMap::new(),
-        notify::Config::default(),
-    )?;
-    watch_all(sources, |p, m| d.watch(p, m))?;
-    Ok(d)
+fn native(sources: &Sources, tx: Sender<Vec<PathBuf>>) -> notify::Result<RecommendedWatcher> {
+    let mut w = RecommendedWatcher::new(handler(sources, tx), notify::Config::default())?;
+    watch_all(sources, |p, m| w.watch(p, m))?;
+    Ok(w)
 }
 
-fn polling(
-    sources: &Sources,
-    tx: Sender<Vec<PathBuf>>,
-) -> notify::Result<Debouncer<PollWatcher, FileIdMap>> {
-    let mut d = new_debouncer_opt::<_, PollWatcher, FileIdMap>(
-        DEBOUNCE,
-        Some(DEBOUNCE),
+fn polling(sources: &Sources, tx: Sender<Vec<PathBuf>>) -> notify::Result<PollWatcher> {
+    let mut w = PollWatcher::new(
         handler(sources, tx),
-        FileIdMap::new(),
         // Modification times have whole seconds here: a save within the second of the
         // last scan is seen only by its contents.
         notify::Config::default()
             .with_poll_interval(POLL_INTERVAL)
             .with_compare_contents(true),
     )?;
-    watch_all(sources, |p, m| d.watch(p, m))?;
-    Ok(d)
+    watch_all(sources, |p, m| w.watch(p, m))?;
+    Ok(w)
 }
 
 fn watch_all(
