@@ -3,217 +3,18 @@
 //! served site compared, file by file, with a clean build of the same content.
 
 mod common;
+#[path = "common/serve.rs"]
+mod serve_process;
 
 use common::Site;
+use serve_process::{Event, Events, Serve};
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc::{channel, Receiver, RecvTimeoutError};
-use std::sync::{Arc, Mutex};
+use std::process::Command;
 use std::time::{Duration, Instant};
 use tebiki::outputs::Data;
-
-/// A running `tebiki serve`; killed when dropped.
-struct Serve {
-    child: Child,
-    /// `127.0.0.1:PORT`
-    addr: String,
-    stdout: Arc<Mutex<String>>,
-    stderr: Arc<Mutex<String>>,
-}
-
-impl Serve {
-    fn start(root: &Path, extra: &[&str]) -> Serve {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_tebiki"))
-            .arg("serve")
-            .arg("--root")
-            .arg(root)
-            .args(["--port", "0"])
-            .args(extra)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("tebiki serve starts");
-        let stdout = Arc::new(Mutex::new(String::new()));
-        let stderr = Arc::new(Mutex::new(String::new()));
-        let (tx, rx) = channel();
-        let out = child.stdout.take().expect("stdout");
-        let kept = stdout.clone();
-        std::thread::spawn(move || {
-            for line in BufReader::new(out).lines().map_while(Result::ok) {
-                if let Some(rest) = line.strip_prefix("Serving http://") {
-                    let addr = rest.split('/').next().unwrap_or("").to_string();
-                    let _ = tx.send(addr);
-                }
-                kept.lock().unwrap().push_str(&(line + "\n"));
-            }
-        });
-        let err = child.stderr.take().expect("stderr");
-        let kept = stderr.clone();
-        std::thread::spawn(move || {
-            let mut reader = BufReader::new(err);
-            let mut buf = String::new();
-            while reader.read_line(&mut buf).is_ok_and(|n| n > 0) {
-                kept.lock().unwrap().push_str(&buf);
-                buf.clear();
-            }
-        });
-        let addr = match rx.recv_timeout(Duration::from_secs(60)) {
-            Ok(a) => a,
-            Err(_) => {
-                let _ = child.kill();
-                panic!(
-                    "serve printed no address; stderr:\n{}",
-                    stderr.lock().unwrap()
-                );
-            }
-        };
-        Serve {
-            child,
-            addr,
-            stdout,
-            stderr,
-        }
-    }
-
-    fn get(&self, target: &str) -> Response {
-        get(&self.addr, target)
-    }
-
-    fn events(&self) -> Events {
-        Events::connect(&self.addr, "/__tebiki/events")
-    }
-
-    fn stderr(&self) -> String {
-        self.stderr.lock().unwrap().clone()
-    }
-
-    fn stdout(&self) -> String {
-        self.stdout.lock().unwrap().clone()
-    }
-}
-
-impl Drop for Serve {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-struct Response {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
-}
-
-impl Response {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.body).into_owned()
-    }
-}
-
-/// A plain HTTP/1.0 GET, the target sent exactly as given (no client normalises it).
-fn get(addr: &str, target: &str) -> Response {
-    let mut stream = TcpStream::connect(addr).expect("connect to serve");
-    stream
-        .set_read_timeout(Some(Duration::from_secs(30)))
-        .unwrap();
-    write!(stream, "GET {target} HTTP/1.0\r\nHost: {addr}\r\n\r\n").unwrap();
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).expect("read the response");
-    let split = raw
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .unwrap_or_else(|| panic!("no header end in {:?}", String::from_utf8_lossy(&raw)));
-    let head = String::from_utf8_lossy(&raw[..split]).into_owned();
-    let mut lines = head.lines();
-    let status = lines
-        .next()
-        .and_then(|l| l.split(' ').nth(1))
-        .and_then(|s| s.parse().ok())
-        .expect("a status line");
-    let headers = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(n, v)| (n.trim().to_string(), v.trim().to_string()))
-        .collect();
-    Response {
-        status,
-        headers,
-        body: raw[split + 4..].to_vec(),
-    }
-}
-
-/// One server-sent event: its name and data.
-#[derive(Debug, Clone)]
-struct Event {
-    name: String,
-    data: serde_json::Value,
-}
-
-/// An open event stream, read on its own thread.
-struct Events {
-    rx: Receiver<Event>,
-}
-
-impl Events {
-    fn connect(addr: &str, target: &str) -> Events {
-        let mut stream = TcpStream::connect(addr).expect("connect to the event stream");
-        write!(stream, "GET {target} HTTP/1.1\r\nHost: {addr}\r\n\r\n").unwrap();
-        let (tx, rx) = channel();
-        std::thread::spawn(move || {
-            let reader = BufReader::new(stream);
-            let mut name = String::new();
-            let mut data = String::new();
-            for line in reader.lines().map_while(Result::ok) {
-                if let Some(n) = line.strip_prefix("event: ") {
-                    name = n.to_string();
-                } else if let Some(d) = line.strip_prefix("data: ") {
-                    data = d.to_string();
-                } else if line.is_empty() && !name.is_empty() {
-                    let event = Event {
-                        name: std::mem::take(&mut name),
-                        data: serde_json::from_str(&std::mem::take(&mut data))
-                            .expect("event data is JSON"),
-                    };
-                    if tx.send(event).is_err() {
-                        return;
-                    }
-                }
-            }
-        });
-        Events { rx }
-    }
-
-    fn next(&self, within: Duration) -> Option<Event> {
-        match self.rx.recv_timeout(within) {
-            Ok(e) => Some(e),
-            Err(RecvTimeoutError::Timeout) => None,
-            Err(RecvTimeoutError::Disconnected) => None,
-        }
-    }
-
-    /// The next event named `name`, skipping others.
-    fn wait_for(&self, name: &str, within: Duration) -> Event {
-        let deadline = Instant::now() + within;
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match self.next(left) {
-                Some(e) if e.name == name => return e,
-                Some(_) => continue,
-                None => panic!("no `{name}` event within {within:?}"),
-            }
-        }
-    }
-}
 
 fn write(root: &Path, rel: &str, text: &str) {
     let path = root.join(rel);
@@ -759,6 +560,57 @@ fn ctrl_c_stops_serve_cleanly_and_all_interfaces_warn() {
     assert!(status.success(), "{status:?}");
     std::thread::sleep(Duration::from_millis(100));
     assert!(serve.stdout().contains("Stopped."), "{}", serve.stdout());
+}
+
+/// `--open` hands the served address (with the base path) to the desktop's opener, and a
+/// machine without one gets a warning, not a failed serve.
+#[cfg(target_os = "linux")]
+#[test]
+fn open_hands_the_address_to_the_browser_opener() {
+    use std::os::unix::fs::PermissionsExt;
+    let site = Site::copy_of("basic");
+    let bin = site.root().join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let opener = bin.join("xdg-open");
+    let opened = bin.join("opened");
+    std::fs::write(
+        &opener,
+        format!("#!/bin/sh\necho \"$1\" > '{}'\n", opened.display()),
+    )
+    .unwrap();
+    std::fs::set_permissions(&opener, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let mut path = std::ffi::OsString::from(&bin);
+    path.push(":/usr/bin:/bin");
+    let serve = Serve::start_with_path(
+        site.root(),
+        &["--open", "--base-path", "/handbook/"],
+        Some(&path),
+    );
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !opened.exists() {
+        assert!(Instant::now() < deadline, "no browser was opened");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    std::thread::sleep(Duration::from_millis(100));
+    let url = std::fs::read_to_string(&opened).unwrap();
+    assert_eq!(url.trim(), format!("http://{}/handbook/", serve.addr));
+    assert!(serve.get("/handbook/").text().contains("<html"));
+    drop(serve);
+
+    let empty = site.root().join("empty");
+    std::fs::create_dir_all(&empty).unwrap();
+    let serve = Serve::start_with_path(site.root(), &["--open"], Some(empty.as_os_str()));
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !serve.stderr().contains("cannot open a browser") {
+        assert!(Instant::now() < deadline, "no warning: {}", serve.stderr());
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(
+        serve.stderr().contains("open http://"),
+        "{}",
+        serve.stderr()
+    );
+    assert!(serve.get("/").text().contains("<html"));
 }
 
 /// A small deterministic generator, so a failing sequence can be replayed from its seed.

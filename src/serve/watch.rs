@@ -97,8 +97,9 @@ pub fn start(
                 return Ok((
                     Watching::Poll(w),
                     format!(
-                        "the system ran out of inotify watches ({e}); polling every {} ms instead \
-                         (raise fs.inotify.max_user_watches to avoid this)",
+                        "the system ran out of inotify watches or instances ({e}); polling every \
+                         {} ms instead (raise fs.inotify.max_user_watches or \
+                         fs.inotify.max_user_instances to avoid this)",
                         POLL_INTERVAL.as_millis()
                     ),
                 ));
