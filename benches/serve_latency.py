@@ -1,17 +1,21 @@
 #!/usr/bin/env python3
-"""Live-preview benchmark: `tebiki serve` and `hugo server` on the same synthetic site.
+"""Live-preview benchmark: `tebiki serve`, `hugo server` and `zola serve` on the same
+synthetic site (benches/synth.rs with --zola; Zola from benches/get-zola.sh).
 
     benches/serve_latency.py --tool tebiki --site /dev/shm/synth10k/tebiki --work /dev/shm/me
     benches/serve_latency.py --tool hugo   --site /dev/shm/synth10k/hugo   --work /dev/shm/me
+    benches/serve_latency.py --tool zola   --site /dev/shm/synth10k/zola   --work /dev/shm/me \
+        --zola /tmp/zola/zola --wait 600
 
 The site is copied into --work first (the original is never edited). Measured, per tool:
   - body edit: a paragraph appended to a survey's file, from the moment the write is
     closed to the moment the reload message reaches a client (tebiki: its Server-Sent
-    Events stream; Hugo: its livereload WebSocket), median of --runs;
+    Events stream; Hugo and Zola: their livereload WebSocket), median of --runs;
   - retitle: the title of the most referenced law changed, the same way;
   - memory: the server's resident set (VmRSS) and peak (VmHWM) after the edits, and the
     peak of one clean build of the same site (GNU time's maximum RSS);
   - idle CPU: user + system time the server used over --idle seconds with no edits.
+Zola runs inside Node.js (the npm package's binding), so its memory includes Node's.
 Python standard library only; prints one Markdown table row per measure.
 """
 import argparse
@@ -19,6 +23,7 @@ import base64
 import json
 import os
 import queue
+import re
 import shutil
 import socket
 import statistics
@@ -46,6 +51,16 @@ def sse_listener(port, events):
     for line in f:
         if line.startswith(b"event: "):
             events.put((time.perf_counter(), line[7:].strip().decode()))
+
+
+def zola_listener(port, events):
+    """Zola: its livereload WebSocket listens on a port of its own, named in each page."""
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10) as r:
+        page = r.read().decode("utf-8", "replace")
+    m = re.search(r"livereload\.js\?port=(\d+)", page)
+    if not m:
+        sys.exit("zola's page names no livereload port")
+    ws_listener(int(m.group(1)), events)
 
 
 def ws_listener(port, events):
@@ -96,7 +111,7 @@ def memory_kib(pid):
     return out
 
 
-def wait_ready(port, proc, timeout=300):
+def wait_ready(port, proc, timeout=900):
     deadline = time.time() + timeout
     while time.time() < deadline:
         if proc.poll() is not None:
@@ -110,7 +125,7 @@ def wait_ready(port, proc, timeout=300):
     sys.exit("the server did not answer")
 
 
-def measure_edits(path, edit, events, runs, settle):
+def measure_edits(path, edit, events, runs, settle, wait):
     latencies = []
     for n in range(runs):
         while not events.empty():
@@ -126,9 +141,9 @@ def measure_edits(path, edit, events, runs, settle):
         # earlier edit is not this edit's reload.
         while name != "reload":
             try:
-                t, name = events.get(timeout=60)
+                t, name = events.get(timeout=wait)
             except queue.Empty:
-                sys.exit(f"no reload within 60 s after editing {path}")
+                sys.exit(f"no reload within {wait} s after editing {path}")
         latencies.append((t - t0) * 1000)
         time.sleep(settle)
     return latencies
@@ -136,13 +151,15 @@ def measure_edits(path, edit, events, runs, settle):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--tool", choices=["tebiki", "hugo"], required=True)
+    ap.add_argument("--tool", choices=["tebiki", "hugo", "zola"], required=True)
     ap.add_argument("--site", required=True)
     ap.add_argument("--work", required=True)
     ap.add_argument("--runs", type=int, default=11)
     ap.add_argument("--idle", type=int, default=30)
     ap.add_argument("--settle", type=float, default=1.5)
     ap.add_argument("--tebiki", default=os.path.join(REPO, "target/release/tebiki"))
+    ap.add_argument("--zola", default="zola")
+    ap.add_argument("--wait", type=float, default=60, help="seconds to wait for a reload")
     args = ap.parse_args()
 
     site = os.path.join(args.work, f"site-{args.tool}")
@@ -154,6 +171,8 @@ def main():
     # The peak of a clean build of the same site.
     if args.tool == "tebiki":
         build = [args.tebiki, "build", "--root", site, "--output", out]
+    elif args.tool == "zola":
+        build = [args.zola, "--root", site, "build", "--output-dir", out, "--force"]
     else:
         build = ["hugo", "--quiet", "--source", site, "--destination", out]
     timed = subprocess.run(
@@ -168,6 +187,9 @@ def main():
     if args.tool == "tebiki":
         cmd = [args.tebiki, "serve", "--root", site, "--port", str(port)]
         content = os.path.join(site, "content")
+    elif args.tool == "zola":
+        cmd = [args.zola, "--root", site, "serve", "--interface", "127.0.0.1", "--port", str(port)]
+        content = os.path.join(site, "content")
     else:
         cmd = ["hugo", "server", "--source", site, "--port", str(port), "--bind", "127.0.0.1",
                "--noHTTPCache", "--quiet"]
@@ -178,7 +200,7 @@ def main():
         wait_ready(port, proc)
         startup = time.perf_counter() - started
         events = queue.Queue()
-        listener = sse_listener if args.tool == "tebiki" else ws_listener
+        listener = {"tebiki": sse_listener, "hugo": ws_listener, "zola": zola_listener}[args.tool]
         threading.Thread(target=listener, args=(port, events), daemon=True).start()
         time.sleep(2)
         while not events.empty():
@@ -187,16 +209,19 @@ def main():
         body = measure_edits(
             os.path.join(content, "surveys", "survey-00010.md"),
             lambda text, n: text + f"\n追記の段落 {n}。\n",
-            events, args.runs, args.settle,
+            events, args.runs, args.settle, args.wait,
         )
 
         def retitle(text, n):
             lines = text.split("\n")
-            lines[1] = f'title: "改題した法律 {n}"'
+            # Zola's front matter is TOML.
+            sep = " =" if args.tool == "zola" else ":"
+            lines[1] = f'title{sep} "改題した法律 {n}"'
             return "\n".join(lines)
 
         titles = measure_edits(
-            os.path.join(content, "laws", "law-00613.md"), retitle, events, args.runs, args.settle
+            os.path.join(content, "laws", "law-00613.md"), retitle, events, args.runs,
+            args.settle, args.wait,
         )
         mem = memory_kib(proc.pid)
         time.sleep(3)

@@ -1208,9 +1208,8 @@ compile_sass = false
 build_search_index = false
 taxonomies = [{ name = "tags" }]
 
-[markdown]
-highlight_code = true
-highlight_theme = "css"
+[markdown.highlighting]
+theme = "github-light"
 "#;
 
 const ZOLA_BASE: &str = r#"<!DOCTYPE html>
