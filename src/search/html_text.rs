@@ -153,7 +153,8 @@ fn decode_into(s: &str, out: &mut String) {
     while let Some(amp) = rest.find('&') {
         out.push_str(&rest[..amp]);
         rest = &rest[amp..];
-        let Some(semi) = rest[..rest.len().min(40)].find(';') else {
+        // A reference is short; bytes, since the 40th may fall inside a character.
+        let Some(semi) = rest.bytes().take(40).position(|b| b == b';') else {
             out.push('&');
             rest = &rest[1..];
             continue;
@@ -250,6 +251,24 @@ mod tests {
                 )
             })
             .collect()
+    }
+
+    #[test]
+    fn an_ampersand_before_long_japanese_text_is_no_panic() {
+        // A `;` only after the 40th byte, which falls inside a character: the slice
+        // that looked for it there panicked while indexing a code block like this.
+        for pad in 0..4 {
+            let html = format!(
+                "<pre><code>{}&quot;&quot;&quot;調査票情報を読み込む&quot;\n& 調査票情報を読み込む人口動態調査;</code></pre>",
+                "x".repeat(pad)
+            );
+            let text: String = body_parts(&html).iter().map(|p| p.text.clone()).collect();
+            assert!(text.contains("\"\"\"調査票情報を読み込む\""), "{text}");
+            assert!(
+                text.contains("& 調査票情報を読み込む人口動態調査;"),
+                "{text}"
+            );
+        }
     }
 
     #[test]
