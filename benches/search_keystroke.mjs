@@ -2,20 +2,24 @@
 // Chromium (docs/performance.md). A benchmark, not a test: it prints figures and fails
 // only when the search page does not answer.
 //
-//   node benches/search_keystroke.mjs SITE_DIR [--draw 100] [--delay MS] [--list]
+//   node benches/search_keystroke.mjs SITE_DIR [SITE_DIR...] [--draw 100] [--delay MS] [--list]
 //
-// Queries: N of 2–6 characters drawn from the page bodies with the same generator as
-// `search_compare.mjs --draw` (so both speak of the same queries). For each query, a
-// fresh search page opened from file://, then:
+// Queries: N of 2–6 characters drawn from the page bodies (of the first SITE_DIR) with
+// the same generator as `search_compare.mjs --draw` (so both speak of the same queries).
+// For each query, a fresh search page opened from file:// and loaded (its load event:
+// what the page's script asked for while it started is in), then:
 // - typed: the query typed key by key into the box, as a reader does; the time from the
-//   last keystroke's input event to the first animation frame after the result list
-//   says it answers that query (data-query set, aria-busy gone). --delay puts MS
-//   milliseconds between keystrokes (a reader's pace, 150 for a quick typist); without
-//   it the keys come at once and the last one waits for everything the first ones asked
-//   for, as a paste does.
-// - pasted: on another fresh page, the whole query put in at once (nothing loaded yet:
-//   m.js, buckets and texts all read for this query); the same time, and the bytes of
-//   every index file the page loaded (sizes on disk of the search/data scripts added).
+//   last keystroke's input event to the end of the first frame drawn after the result
+//   list says it answers that query (data-query set, aria-busy gone): a task posted
+//   from that frame's animation callback, so style, layout and paint are in.
+//   --delay puts MS milliseconds between keystrokes (a reader's pace, 150 for a quick
+//   typist); without it the keys come at once and the last one waits for everything the
+//   first ones asked for, as a paste does.
+// - pasted: on another fresh page, the whole query put in at once as the first thing
+//   done on the page (no bucket or text read yet); the same time, and the bytes of every
+//   index file the page loaded (sizes on disk of the search/data scripts added).
+// Several sites (say, built by two binaries) are measured query by query in turn, the
+// order alternating, so a busy moment of the machine falls on both alike.
 // --list prints every query with its figures.
 import fs from "node:fs";
 import path from "node:path";
@@ -36,10 +40,10 @@ function option(name, dflt) {
 const draw = Number(option("--draw", 100));
 const delay = Number(option("--delay", 0));
 const listAll = argv.includes("--list");
-const siteDir = path.resolve(argv.filter((a) => !a.startsWith("--"))[0] || "");
-const dataDir = path.join(siteDir, "search", "data");
-if (!fs.existsSync(dataDir)) {
-  console.error("usage: node benches/search_keystroke.mjs SITE_DIR (a built site with search/data/)");
+const siteDirs = argv.filter((a) => !a.startsWith("--")).map((a) => path.resolve(a));
+const siteDir = siteDirs[0] || "";
+if (!siteDirs.length || !siteDirs.every((d) => fs.existsSync(path.join(d, "search", "data")))) {
+  console.error("usage: node benches/search_keystroke.mjs SITE_DIR... (built sites with search/data/)");
   process.exit(2);
 }
 
@@ -72,7 +76,6 @@ const browser = await chromium.launch({
   headless: true,
   args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
 });
-const searchPage = pathToFileURL(path.join(siteDir, "search", "index.html")).href;
 
 // Installed before a query: records the time stamp of every input event of the box, and
 // resolves window.__done with (shown - last input) once the list answers `q`.
@@ -85,20 +88,32 @@ function watch(q) {
     const obs = new MutationObserver(() => {
       if (ol.getAttribute("data-query") === q && !ol.hasAttribute("aria-busy")) {
         obs.disconnect();
-        requestAnimationFrame((frame) => done({ ms: frame - last, n: Number(ol.getAttribute("data-total")) }));
+        requestAnimationFrame(() => {
+          const after = new MessageChannel();
+          after.port1.onmessage = () => done({ ms: performance.now() - last, n: Number(ol.getAttribute("data-total")) });
+          after.port2.postMessage(0);
+        });
       }
     });
     obs.observe(ol, { attributes: true });
   });
 }
-const loadedBytes = (page) =>
+const loadedBytes = (page, dataDir) =>
   page
     .$$eval("script[src]", (ss) => ss.map((s) => s.getAttribute("src")).filter((s) => s.startsWith("data/")))
     .then((srcs) => srcs.reduce((n, s) => n + fs.statSync(path.join(dataDir, path.basename(s))).size, 0));
 
 const context = await browser.newContext({ locale: "ja-JP", viewport: { width: 1280, height: 900 } });
-const rows = [];
-for (const q of queries) {
+const rowsOf = siteDirs.map(() => []);
+for (const [i, q] of queries.entries()) {
+  const order = siteDirs.map((_, k) => k);
+  if (i % 2) order.reverse();
+  for (const k of order) rowsOf[k].push(await measure(q, siteDirs[k]));
+}
+await browser.close();
+
+async function measure(q, siteDir) {
+  const searchPage = pathToFileURL(path.join(siteDir, "search", "index.html")).href;
   const row = { q };
   // Typed, key by key.
   {
@@ -124,13 +139,12 @@ for (const q of queries) {
     }, q);
     const r = await page.evaluate(() => window.__done);
     row.pasted = r.ms;
-    row.bytes = await loadedBytes(page);
+    row.bytes = await loadedBytes(page, path.join(siteDir, "search", "data"));
     await page.close();
   }
-  rows.push(row);
-  if (listAll) console.log(`${JSON.stringify(q)}\t${row.n} pages\ttyped ${row.typed.toFixed(1)} ms\tpasted ${row.pasted.toFixed(1)} ms\t${(row.bytes / 1000).toFixed(1)} KB`);
+  if (listAll) console.log(`${JSON.stringify(q)}\t${row.n} pages\ttyped ${row.typed.toFixed(1)} ms\tpasted ${row.pasted.toFixed(1)} ms\t${(row.bytes / 1000).toFixed(1)} KB\t${siteDir}`);
+  return row;
 }
-await browser.close();
 
 const stats = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -138,10 +152,12 @@ const stats = (xs) => {
 };
 const f = (o, unit, scale = 1, digits = 1) =>
   `median ${(o.median / scale).toFixed(digits)} / 90th pct ${(o.p90 / scale).toFixed(digits)} / max ${(o.max / scale).toFixed(digits)} ${unit}`;
-const worst = [...rows].sort((a, b) => b.bytes - a.bytes)[0];
-console.log(`${rows.length} queries of 2–6 characters, from ${searchPage}`);
-console.log(`typed (${delay} ms between keys), last keystroke to results shown: ${f(stats(rows.map((r) => r.typed)), "ms")}`);
-console.log(`pasted into a fresh page, to results shown: ${f(stats(rows.map((r) => r.pasted)), "ms")}`);
-console.log(`index bytes loaded per query (fresh page): ${f(stats(rows.map((r) => r.bytes)), "KB", 1000)}; most: ${JSON.stringify(worst.q)} (${worst.n} pages)`);
-console.log(`queries over 300 KB: ${rows.filter((r) => r.bytes > 300000).length}; over 100 ms typed: ${rows.filter((r) => r.typed > 100).length}`);
-console.log(JSON.stringify({ typed: stats(rows.map((r) => r.typed)), pasted: stats(rows.map((r) => r.pasted)), bytes: stats(rows.map((r) => r.bytes)) }));
+for (const [k, rows] of rowsOf.entries()) {
+  const worst = [...rows].sort((a, b) => b.bytes - a.bytes)[0];
+  console.log(`\n${rows.length} queries of 2–6 characters, from ${pathToFileURL(siteDirs[k]).href}/search/`);
+  console.log(`typed (${delay} ms between keys), last keystroke to results shown: ${f(stats(rows.map((r) => r.typed)), "ms")}`);
+  console.log(`pasted into a fresh page, to results shown: ${f(stats(rows.map((r) => r.pasted)), "ms")}`);
+  console.log(`index bytes loaded per query (fresh page): ${f(stats(rows.map((r) => r.bytes)), "KB", 1000)}; most: ${JSON.stringify(worst.q)} (${worst.n} pages)`);
+  console.log(`queries over 300 KB: ${rows.filter((r) => r.bytes > 300000).length}; over 100 ms: typed ${rows.filter((r) => r.typed > 100).length}, pasted ${rows.filter((r) => r.pasted > 100).length}`);
+  console.log(JSON.stringify({ typed: stats(rows.map((r) => r.typed)), pasted: stats(rows.map((r) => r.pasted)), bytes: stats(rows.map((r) => r.bytes)) }));
+}

@@ -14,13 +14,13 @@
   form.hidden = false;
 
   var DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVabcdefghijklmnopqrstuvWXYZwxyz-_";
-  var DV = {};
-  for (var i = 0; i < 64; i++) DV[DIGITS[i]] = i;
+  var DV = new Int8Array(128);
+  for (var i = 0; i < 64; i++) DV[DIGITS.charCodeAt(i)] = i;
   var ALPHA = "";
   for (i = 32; i < 127; i++) if (i !== 34 && i !== 92) ALPHA += String.fromCharCode(i);
   var AV = {};
   for (i = 0; i < ALPHA.length; i++) AV[ALPHA[i]] = i;
-  var ONE = 80, SHOW = 20, FILE = location.protocol === "file:";
+  var ONE = 80, FILE = location.protocol === "file:";
 
   // ------------------------------------------------------------ loading
   var loaded = {}, waiting = {};
@@ -48,20 +48,29 @@
   var WS = /[\t-\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/;
   var MARK = /^[\p{M}\uff9e\uff9f]$/u;
   var STABLE = /^[a-z0-9!-/:-@[-`{-~\u3041-\u3096\u30a1-\u30fa\u4e00-\u9fff]$/;
+  // A group: a character and the marks after it.
+  function group(g) {
+    if (STABLE.test(g)) return g;
+    var r = "";
+    for (var x of g.normalize("NFKC")) if (!WS.test(x)) r += x === "ς" ? "σ" : x.toLowerCase();
+    return r;
+  }
+  // Per BMP character, as met: its group alone, and whether it is a mark (1 no, 2 yes).
+  // A text repeats few characters: no regular expression or NFKC per character.
+  var ONE1 = [], ISMARK = new Uint8Array(65536);
+  function mark(t, j) {
+    var c = t.codePointAt(j);
+    if (c > 65535) return MARK.test(String.fromCodePoint(c));
+    return (ISMARK[c] || (ISMARK[c] = MARK.test(t[j]) ? 2 : 1)) > 1;
+  }
   // The normalised text and, with map, where each of its UTF-16 units came from.
   function norm(t, map) {
     var s = "", a = [], e = [], i = 0, n = t.length;
     while (i < n) {
-      var c = String.fromCodePoint(t.codePointAt(i)), j = i + c.length, r = "";
-      while (j < n) {
-        var m = String.fromCodePoint(t.codePointAt(j));
-        if (!MARK.test(m)) break;
-        j += m.length;
-      }
-      if (j === i + c.length && STABLE.test(c)) r = c;
-      else
-        for (var x of t.slice(i, j).normalize("NFKC"))
-          if (!WS.test(x)) r += x === "ς" ? "σ" : x.toLowerCase();
+      var u = t.charCodeAt(i), j = i + (u > 0xd7ff && u < 0xdc00 && (t.charCodeAt(i + 1) & 0xfc00) === 0xdc00 ? 2 : 1);
+      while (j < n && mark(t, j)) j += t.codePointAt(j) > 65535 ? 2 : 1;
+      var r = j > i + 1 ? group(t.slice(i, j)) : ONE1[u];
+      if (r === undefined) r = ONE1[u] = group(t[i]);
       s += r;
       if (map) for (var k = 0; k < r.length; k++) { a.push(i); e.push(j); }
       i = j;
@@ -79,7 +88,7 @@
   function bucket(cs) { return load("g" + (hash(cs) % M.b)); }
   function numbers(p, from, each) {
     for (var v = 0, i = from; i < p.length; i++) {
-      var d = DV[p[i]];
+      var d = DV[p.charCodeAt(i)];
       if (d >= 32) v = v * 32 + d - 32;
       else { each(v * 32 + d); v = 0; }
     }
@@ -90,49 +99,47 @@
     if (p[0] === "!") {
       from = 1 + Math.ceil(M.n / 6);
       for (var j = 1; j < from; j++)
-        for (var d = DV[p[j]], k = 0; k < 6; k++) if ((d >> k) & 1) each((j - 1) * 6 + k, 0);
+        for (var d = DV[p.charCodeAt(j)], k = 0; k < 6; k++) if ((d >> k) & 1) each((j - 1) * 6 + k, 0);
     }
     numbers(p, from, function (v) {
       prev += 1 + Math.floor(v / 4);
       each(prev, v % 4);
     });
   }
-  // Pages holding term t: Map page -> [weight, grams matched], exact for short terms;
-  // for longer ones the candidates, checked against page texts as they are shown.
+  // Pages holding term t (ps) with weight (w, -1 for none) and grams matched (c) by
+  // page, exact for short terms; for longer ones the candidates, checked against page
+  // texts as they are shown. Arrays by page: a common term is on most pages.
   function lookup(t) {
-    var cs = Array.from(t), L = cs.length, hits = new Map();
+    var cs = Array.from(t), L = cs.length, w = new Int8Array(M.n).fill(-1),
+      c = new Int32Array(M.n), ps = [], hits = { w: w, c: c, ps: ps, exact: L <= M.k };
     if (L <= M.k)
       return bucket(cs.slice(0, 2)).then(function (g) {
         for (var i = 0; i < g.length; i += 2)
           if (L === 1 ? g[i] === t : g[i].startsWith(t))
-            postings(g[i + 1], function (p, w) {
-              var h = hits.get(p);
-              if (h) { h[0] = Math.max(h[0], w); h[1]++; } else hits.set(p, [w, 1]);
+            postings(g[i + 1], function (p, x) {
+              if (w[p] < 0) { ps.push(p); w[p] = x; } else if (x > w[p]) w[p] = x;
+              c[p]++;
             });
-        return { hits: hits, exact: true };
+        return hits;
       });
     var at = [];
     for (var i = 0; i + M.k < L; i += M.k) at.push(i);
     at.push(L - M.k);
     return Promise.all(at.map(function (i) {
-      var gram = cs.slice(i, i + M.k).join("");
       return bucket(cs.slice(i, i + 2)).then(function (g) {
-        var set = new Map();
+        var gram = cs.slice(i, i + M.k).join(""), one = new Int8Array(M.n).fill(-1);
         for (var j = 0; j < g.length; j += 2)
-          if (g[j] === gram) postings(g[j + 1], function (p, w) { set.set(p, Math.max(w, set.get(p) || 0)); });
-        return set;
+          if (g[j] === gram) postings(g[j + 1], function (p, x) { if (x > one[p]) one[p] = x; });
+        return one;
       });
     })).then(function (sets) {
       // Candidates, ranked by their weakest gram; the page texts decide.
-      sets[0].forEach(function (_, p) {
-        var w = 3;
-        for (var s of sets) {
-          if (!s.has(p)) return;
-          w = Math.min(w, s.get(p));
-        }
-        hits.set(p, [w, 1]);
-      });
-      return { hits: hits, exact: false };
+      for (var p = 0; p < M.n; p++) {
+        var x = 3;
+        for (var s of sets) x = Math.min(x, s[p]);
+        if (x >= 0) { ps.push(p); w[p] = x; c[p] = 1; }
+      }
+      return hits;
     });
   }
 
@@ -180,10 +187,18 @@
   // results: candidates in rank order; checked: whether all of them are known to match
   // (else each is checked against its text when its turn to be shown comes).
   var checked = true, cursor = 0;
+  function start() {
+    return M ? Promise.resolve() : load("m").then(function (m) {
+      if (M) return;
+      M = m;
+      M.c = Array.from(M.c);
+      codes = [];
+      numbers(M.pk, 0, function (v) { codes.push(v); });
+    });
+  }
   function run() {
     var q = input.value, me = ++seq;
     terms = termsOf(q);
-    sync(q);
     if (!terms.length) {
       list.textContent = "";
       more.hidden = true;
@@ -192,32 +207,28 @@
     }
     status.textContent = "検索しています…";
     list.setAttribute("aria-busy", "true");
-    (M ? Promise.resolve() : load("m").then(function (m) {
-      M = m;
-      M.c = Array.from(M.c);
-      codes = [];
-      numbers(M.pk, 0, function (v) { codes.push(v); });
-    })).then(function () {
-      return Promise.all(terms.map(lookup));
+    start().then(function () {
+      if (me === seq) return Promise.all(terms.map(lookup));
     }).then(function (found) {
       if (me !== seq) return;
-      var score = new Map();
-      found[0].hits.forEach(function (_, p) {
-        if (!allowed(p)) return;
+      // Score and reversed page number (ties in page order) as one number: a native sort.
+      var n = M.n, keys = new Float64Array(found[0].ps.length), k = 0, filter = kindSel.value || catSel.value;
+      next: for (var p of found[0].ps) {
+        if (filter && !allowed(p)) continue;
         var s = 0;
         for (var f of found) {
-          var h = f.hits.get(p);
-          if (!h) return;
-          s += h[0] * 1000 + Math.min(h[1], 999);
+          if (f.w[p] < 0) continue next;
+          s += f.w[p] * 1000 + Math.min(f.c[p], 999);
         }
-        score.set(p, s);
-      });
-      results = Array.from(score.keys());
-      results.sort(function (a, b) { return score.get(b) - score.get(a) || a - b; });
+        keys[k++] = s * n + n - 1 - p;
+      }
+      keys = keys.subarray(0, k).sort();
+      results = [];
+      for (k = keys.length - 1; k >= 0; k--) results.push(n - 1 - keys[k] % n);
       checked = found.every(function (f) { return f.exact; });
       cursor = shown = 0;
       list.textContent = "";
-      return show(me).then(function () { report(q, me); });
+      return show(me, 10).then(function () { report(q, me); });
     }).catch(function () {
       if (me !== seq) return;
       status.textContent = "検索用のデータを読み込めませんでした。";
@@ -236,14 +247,16 @@
     list.removeAttribute("aria-busy");
     list.setAttribute("data-query", q);
     list.setAttribute("data-total", n);
+    // Address and title once the results are drawn.
+    requestAnimationFrame(function () { setTimeout(function () { sync(q); }); });
   }
-  // Shows the next SHOW results (checking candidates first); resolves to the first new
-  // link.
-  function show(me) {
+  // Shows the next `want` results (checking candidates first); resolves to the first
+  // new link. Ten first: each result loads its text file, a script load of a few ms.
+  function show(me, want) {
     var batch = [];
     function step() {
-      if (batch.length >= SHOW || cursor >= results.length) return Promise.resolve();
-      var next = results.slice(cursor, cursor + SHOW - batch.length);
+      if (me !== seq || batch.length >= want || cursor >= results.length) return Promise.resolve();
+      var next = results.slice(cursor, cursor + want - batch.length);
       cursor += next.length;
       return Promise.all(next.map(page)).then(function (gs) {
         gs.forEach(function (g) {
@@ -354,11 +367,13 @@
   more.addEventListener("click", function () {
     var me = seq;
     list.setAttribute("aria-busy", "true");
-    show(me).then(function (a) {
+    show(me, 20).then(function (a) {
       if (a) a.focus();
       report(input.value, me);
     });
   });
   window.addEventListener("popstate", fromAddress);
+  // The manifest loads with the page, not at the first query.
+  start().catch(function () { /* each query says so */ });
   fromAddress();
 })();
