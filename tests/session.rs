@@ -480,3 +480,58 @@ fn small_edits_of_every_item_leave_nothing_stale() {
         }
     }
 }
+
+/// A tool that saves through a temporary file of its own name (`sed -i` writes
+/// `sedXXXXXX` and renames it over the file) names two paths, one already gone: the
+/// edit still goes the short way, and the site is what a clean build makes.
+#[test]
+fn a_save_through_a_temporary_file_goes_the_short_way() {
+    let site = Site::copy_of("basic");
+    let options = site.options();
+    let mut session = tebiki::Session::new(options.clone());
+    session.update(&[]).expect("builds");
+    let text = replace_line(&site.read("laws/law-x.md"), "title:", "title: 改めた題名")
+        .expect("the law has a title");
+    let temp = site.root().join("content/laws/sedA1b2C3");
+    std::fs::write(&temp, text).unwrap();
+    std::fs::rename(&temp, site.root().join("content/laws/law-x.md")).unwrap();
+    let update = session
+        .update(&[
+            PathBuf::from("content/laws/sedA1b2C3"),
+            PathBuf::from("content/laws/law-x.md"),
+        ])
+        .expect("builds");
+    assert_eq!(
+        update.timings.first().map(|t| t.0),
+        Some("read the edited items"),
+        "{:?}",
+        update.timings
+    );
+    let fresh = tebiki::build_in_memory(&options).expect("builds");
+    let got = session_tree(session.files());
+    assert_eq!(got.len(), fresh.files.len());
+    for f in &fresh.files {
+        assert!(
+            got.get(&f.path) == Some(&bytes(&f.data)),
+            "{} is stale",
+            f.path
+        );
+    }
+
+    // A file the last walk saw, removed, is no passing file: the whole way removes it.
+    std::fs::remove_file(site.root().join("content/laws/law-x.md")).unwrap();
+    let update = session.update(&[PathBuf::from("content/laws/law-x.md")]);
+    let fresh = tebiki::build_in_memory(&options);
+    match (update, fresh) {
+        (Ok(_), Ok(fresh)) => {
+            let got = session_tree(session.files());
+            assert!(!got.contains_key("laws/law-x/index.html"));
+            assert_eq!(got.len(), fresh.files.len());
+        }
+        (Err(a), Err(b)) => assert_eq!(a.render(), b.render()),
+        (a, b) => panic!(
+            "the session and a clean build disagree: {a:?} / {:?}",
+            b.is_ok()
+        ),
+    }
+}

@@ -196,6 +196,13 @@ impl Memo {
             .as_ref()
             .is_some_and(|((files, _, _), _)| files.iter().any(|(p, _)| p == rel))
     }
+
+    /// Whether the last walk found a file at `rel` or below it, or there was none.
+    pub fn walked_at_or_below(&self, rel: &Path) -> bool {
+        self.walked
+            .as_ref()
+            .is_none_or(|((files, _, _), _)| files.iter().any(|(p, _)| p.starts_with(rel)))
+    }
 }
 
 /// [`load`], reusing the items `memo` remembers and remembering every item read.

@@ -461,10 +461,22 @@ impl Session {
             && self.links.is_empty()
             && changed.iter().all(|path| {
                 let path = self.on_disk(path);
-                path.is_file()
-                    && relative_to(&path, &content_dir)
-                        .is_some_and(|rel| self.memo.walked_file(&rel))
+                self.passing(&path)
+                    || path.is_file()
+                        && relative_to(&path, &content_dir)
+                            .is_some_and(|rel| self.memo.walked_file(&rel))
             })
+    }
+
+    /// Whether a path named changed is gone again and the last walk of `content/` never
+    /// saw it or anything below it: a temporary file a tool wrote beside the file it
+    /// saved (`sed -i`'s `sedXXXXXX`, renamed over the file). It changes nothing.
+    fn passing(&self, path: &Path) -> bool {
+        let path = self.on_disk(path);
+        let content_dir = self.options.root.join("content");
+        std::fs::symlink_metadata(&path).is_err()
+            && relative_to(&path, &content_dir)
+                .is_some_and(|rel| !self.memo.walked_at_or_below(&rel))
     }
 
     /// A changed path as named (absolute, or relative to the site's root) made absolute.

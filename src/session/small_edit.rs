@@ -53,6 +53,7 @@ impl Session {
         let mut timer = Timer::start();
         let edits = changed
             .iter()
+            .filter(|path| !self.passing(path))
             .map(|path| self.read_edit(path))
             .collect::<Option<Vec<Edit>>>()?;
         timer.step("read the edited items");
