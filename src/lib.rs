@@ -284,8 +284,9 @@ fn run(
     let page_options = PageOptions::new(options, &content);
     let site = SitePages::new(&content, &graph, &bodies, home.as_ref(), &page_options);
     let content_dir = options.root.join("content");
-    let jobs = render::pass::whole_site_streamed(&site, plan::plan(&site, &theme, &content_dir));
-    diagnostics.extend(plan::files::check_paths(&jobs, &|o| {
+    let planned = render::pass::whole_site_streamed(&site, plan::plan(&site, &theme, &content_dir));
+    let jobs = &planned.jobs;
+    diagnostics.extend(plan::files::check_paths(jobs, &|o| {
         plan::source_line(&content, o)
     }));
     timer.step("plan the output");
@@ -323,7 +324,8 @@ fn run(
         Destination::Disk(_) => options.progress,
         _ => None,
     };
-    let rendered = render::pass::render_all(&site, &tera, jobs, scanner.as_ref(), sink, progress);
+    let rendered =
+        render::pass::render_all(&site, &tera, planned, scanner.as_ref(), sink, progress);
     diagnostics.extend(render::fold_template_errors(rendered.diagnostics));
     timer.step("render and write pages");
     if let Some(scanner) = &scanner {

@@ -64,10 +64,11 @@ pub enum Job {
     /// A page a kept build (`serve`'s session) made before from the same inputs: its
     /// bytes are the ones it made then. Never planned by a build.
     Unchanged,
-    /// One file of the search index, planned from the sample of pages taken while
-    /// planning and made in the render pass, where each file goes to the sink as it is
-    /// made instead of the whole index being held through rendering.
-    SearchFile(std::sync::Arc<crate::search::Prepared>),
+    /// One file of the search index, planned from a sample of pages and made in the
+    /// render pass, from the index it prepared (render/pass.rs), where each file goes
+    /// to the sink as it is made instead of the whole index being held through
+    /// rendering.
+    SearchFile,
 }
 
 /// One output file before rendering: where it goes, where it comes from, what makes it.

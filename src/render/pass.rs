@@ -17,18 +17,26 @@ use std::sync::Mutex;
 
 /// The plan with its whole-site jobs replaced by the files they make, in place.
 pub fn whole_site(site: &SitePages, plan: Vec<PageJob>) -> Vec<PageJob> {
-    whole_site_with(site, plan, false)
+    whole_site_with(site, plan, false).jobs
+}
+
+/// A plan for [`render_all`]: every file's job, and the search index prepared to be
+/// made in the pass (its files are `Job::SearchFile`).
+pub struct Streamed {
+    pub jobs: Vec<PageJob>,
+    pub search: Option<search::Prepared>,
 }
 
 /// The same for a build that writes as it renders: the search index is only planned
 /// here (its files' paths, from a sample of pages) and made by [`render_all`] after the
 /// pages, which hands each file to the sink as it is made: made here and held to the
 /// end of rendering, the index added a third to a build's peak memory.
-pub fn whole_site_streamed(site: &SitePages, plan: Vec<PageJob>) -> Vec<PageJob> {
+pub fn whole_site_streamed(site: &SitePages, plan: Vec<PageJob>) -> Streamed {
     whole_site_with(site, plan, true)
 }
 
-fn whole_site_with(site: &SitePages, plan: Vec<PageJob>, stream_search: bool) -> Vec<PageJob> {
+fn whole_site_with(site: &SitePages, plan: Vec<PageJob>, stream_search: bool) -> Streamed {
+    let mut search = None;
     let mut out = Vec::with_capacity(plan.len() + 64);
     for job in plan {
         match job.job {
@@ -43,14 +51,15 @@ fn whole_site_with(site: &SitePages, plan: Vec<PageJob>, stream_search: bool) ->
                 }
             }
             Job::SearchIndex if stream_search => {
-                let prepared = std::sync::Arc::new(search::records::prepare(&site.views));
+                let prepared = search::records::prepare(&site.views);
                 for path in prepared.paths() {
                     out.push(PageJob {
                         origin: Origin::generated(format!("the search index file {path}")),
                         path,
-                        job: Job::SearchFile(prepared.clone()),
+                        job: Job::SearchFile,
                     });
                 }
+                search = Some(prepared);
             }
             Job::SearchIndex => {
                 for (path, bytes) in search::records::index(&site.views) {
@@ -61,7 +70,7 @@ fn whole_site_with(site: &SitePages, plan: Vec<PageJob>, stream_search: bool) ->
             _ => out.push(job),
         }
     }
-    out
+    Streamed { jobs: out, search }
 }
 
 fn ready(path: String, origin: Origin, bytes: Vec<u8>) -> PageJob {
@@ -83,11 +92,12 @@ pub struct Rendered {
 pub fn render_all(
     site: &SitePages,
     tera: &tera::Tera,
-    plan: Vec<PageJob>,
+    plan: Streamed,
     scanner: Option<&privacy::Scanner>,
     sink: &dyn Sink,
     report: Option<progress::Report>,
 ) -> Rendered {
+    let Streamed { jobs: plan, search } = plan;
     let shared = site.site_context();
     let pages = plan.iter().filter(|p| p.is_page()).count();
     let progress = report.map(|r| progress::Progress::start(r, pages));
@@ -121,7 +131,7 @@ pub fn render_all(
         plan.into_iter().partition(|p| matches!(p.job, Job::Print));
     let (search_files, plan): (Vec<PageJob>, Vec<PageJob>) = plan
         .into_iter()
-        .partition(|p| matches!(p.job, Job::SearchFile(_)));
+        .partition(|p| matches!(p.job, Job::SearchFile));
     let count = plan.len();
     let render_one = |(n, mut planned): (usize, PageJob)| -> One {
         let mut diagnostic = None;
@@ -148,7 +158,7 @@ pub fn render_all(
             Job::Item(i) => page_bytes(tera, &shared, site.item(i), &mut diagnostic),
             Job::Page(page) => page_bytes(tera, &shared, *page, &mut diagnostic),
             // Made after this pass (the print document), or before it (whole-site jobs).
-            Job::Print | Job::Exports | Job::SearchIndex | Job::Unchanged | Job::SearchFile(_) => {
+            Job::Print | Job::Exports | Job::SearchIndex | Job::Unchanged | Job::SearchFile => {
                 Data::Bytes(Vec::new())
             }
         };
@@ -171,8 +181,7 @@ pub fn render_all(
     // held on to; made alongside them, both would be held at once). Its files keep
     // their places in the plan's order: after the other files, before the print
     // document.
-    if let Some(Job::SearchFile(prepared)) = search_files.first().map(|p| &p.job) {
-        let prepared = prepared.clone();
+    if let Some(prepared) = search.as_ref().filter(|_| !search_files.is_empty()) {
         let slots: HashMap<String, (usize, PageJob)> = search_files
             .into_iter()
             .enumerate()
@@ -180,7 +189,7 @@ pub fn render_all(
             .collect();
         let slots = Mutex::new(slots);
         let done = Mutex::new(Vec::new());
-        search::records::write(&site.views, &prepared, |path, bytes| {
+        search::records::write(&site.views, prepared, |path, bytes| {
             let slot = slots.lock().ok().and_then(|mut s| s.remove(&path));
             if let Some((n, planned)) = slot {
                 let one = finish(n, planned, Data::Bytes(bytes), None);

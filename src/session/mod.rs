@@ -720,7 +720,7 @@ impl Session {
                 }
                 // Partitioned out above (the print document is made after the pages) or
                 // made into their files before the checks (whole-site jobs).
-                Job::Print | Job::Exports | Job::SearchIndex | Job::SearchFile(_) => {
+                Job::Print | Job::Exports | Job::SearchIndex | Job::SearchFile => {
                     let page = Page {
                         key: 0,
                         file: Arc::new(Data::Bytes(Vec::new())),
