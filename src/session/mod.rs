@@ -98,6 +98,19 @@ struct Kept {
     world: u64,
 }
 
+impl Kept {
+    /// The site's pages as this update left them.
+    fn site<'a>(&'a self, options: &'a PageOptions) -> SitePages<'a> {
+        SitePages::new(
+            &self.content,
+            &self.graph,
+            &self.bodies,
+            self.home.as_ref(),
+            options,
+        )
+    }
+}
+
 /// What the pages' half of an update made.
 struct Made {
     files: BTreeMap<String, Arc<Data>>,
@@ -241,15 +254,8 @@ impl Session {
         };
         let mut placed: Vec<Placed> = kept.placed.clone();
         let mut warnings = kept.warnings.clone();
-        let options = self.options.clone();
-        let page_options = PageOptions::new(&options, &kept.content);
-        let site = SitePages::new(
-            &kept.content,
-            &kept.graph,
-            &kept.bodies,
-            kept.home.as_ref(),
-            &page_options,
-        );
+        let page_options = PageOptions::new(&self.options, &kept.content);
+        let site = kept.site(&page_options);
         let made = render::pass::whole_site(&site, jobs);
         placed.extend(
             made.iter()

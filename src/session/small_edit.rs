@@ -16,7 +16,7 @@ use crate::content::body::{markdown, Body};
 use crate::content::{item, source, Item};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::plan::files::page_path;
-use crate::plan::pages::{PageOptions, SitePages};
+use crate::plan::pages::PageOptions;
 use crate::settings::Profile;
 use crate::timings::Timer;
 use crate::{plan, render, resolve, urls};
@@ -185,13 +185,7 @@ impl Session {
         let theme = self.theme.as_ref()?;
         let tera = theme.tera.as_ref().ok()?;
         let page_options = PageOptions::new(&self.options, &kept.content);
-        let site = SitePages::new(
-            &kept.content,
-            &kept.graph,
-            &kept.bodies,
-            kept.home.as_ref(),
-            &page_options,
-        );
+        let site = kept.site(&page_options);
         let print_wanted = plan::print_wanted(&site);
         let shared = site.site_context();
         let site_keys = (
