@@ -3,32 +3,43 @@
 
 use super::{Anchor, Part, Role};
 
-/// Tags after which a line break keeps excerpts readable; whitespace never matters for
-/// matching.
-const BLOCKS: [&str; 22] = [
-    "p",
-    "li",
-    "tr",
-    "td",
-    "th",
-    "br",
-    "div",
-    "dt",
-    "dd",
-    "pre",
-    "blockquote",
-    "table",
-    "ul",
-    "ol",
-    "dl",
-    "figure",
-    "figcaption",
-    "section",
-    "hr",
-    "caption",
-    "details",
-    "summary",
-];
+/// Whether a line break after this tag keeps excerpts readable (whitespace never matters
+/// for matching): block elements and `br`, `hr`, in any case.
+fn is_block(name: &[u8]) -> bool {
+    // Compared lower-cased in a small buffer: every `<span>` of highlighted code asks,
+    // and a comparison per listed name was a measurable share of reading a body.
+    let mut lower = [0u8; 10];
+    let Some(buf) = lower.get_mut(..name.len()) else {
+        return false;
+    };
+    for (l, c) in buf.iter_mut().zip(name) {
+        *l = c.to_ascii_lowercase();
+    }
+    matches!(
+        &*buf,
+        b"p" | b"li"
+            | b"tr"
+            | b"td"
+            | b"th"
+            | b"br"
+            | b"div"
+            | b"dt"
+            | b"dd"
+            | b"pre"
+            | b"blockquote"
+            | b"table"
+            | b"ul"
+            | b"ol"
+            | b"dl"
+            | b"figure"
+            | b"figcaption"
+            | b"section"
+            | b"hr"
+            | b"caption"
+            | b"details"
+            | b"summary"
+    )
+}
 
 /// The parts of a body: text between headings, and each heading (with its `id`) as a
 /// part of its own.
@@ -41,34 +52,38 @@ pub fn body_parts(html: &str) -> Vec<Part> {
     let mut i = 0;
     let mut run = 0;
     // Tags only: text between them is copied in one piece.
-    while let Some(lt) = html[i..].find('<') {
+    while let Some(lt) = memchr::memchr(b'<', &b[i..]) {
         i += lt;
         decode_into(&html[run..i], &mut text);
-        if html[i..].starts_with("<!--") {
-            i = html[i..].find("-->").map_or(b.len(), |e| i + e + 3);
+        if b[i..].starts_with(b"<!--") {
+            i = memchr::memmem::find(&b[i..], b"-->").map_or(b.len(), |e| i + e + 3);
             run = i;
             continue;
         }
         let end = find_tag_end(b, i);
-        let tag = &html[i + 1..end.saturating_sub(1).max(i + 1)];
-        let closing = tag.starts_with('/');
-        let bare = tag.trim_start_matches('/');
+        let tag = &b[i + 1..end.saturating_sub(1).max(i + 1)];
+        let closing = tag.first() == Some(&b'/');
+        let bare = &tag[tag.iter().take_while(|&&c| c == b'/').count()..];
         let name = &bare[..bare
-            .bytes()
+            .iter()
             .position(|c| !c.is_ascii_alphanumeric())
             .unwrap_or(bare.len())];
-        let level = match name.as_bytes() {
+        let level = match name {
             [b'h' | b'H', l @ b'1'..=b'6'] => Some(*l),
             _ => None,
         };
-        if name.eq_ignore_ascii_case("svg") && !closing {
+        if !closing && name.eq_ignore_ascii_case(b"svg") {
             // Pictures are not searched: their text repeats the table each comes with.
-            i = html[i..].find("</svg>").map_or(b.len(), |e| i + e + 6);
+            i = memchr::memmem::find(&b[i..], b"</svg>").map_or(b.len(), |e| i + e + 6);
             run = i;
             continue;
         }
         match level {
             Some(l) if !closing => {
+                // (An unclosed tag at the very end may stop inside a character.)
+                let tag = html
+                    .get(i + 1..end.saturating_sub(1).max(i + 1))
+                    .unwrap_or("");
                 if let Some(id) = attribute(tag, "id") {
                     push_part(&mut parts, &mut text, Role::Text, None);
                     heading = Some((l, id));
@@ -83,7 +98,7 @@ pub fn body_parts(html: &str) -> Vec<Part> {
                     }
                 }
             }
-            None if BLOCKS.iter().any(|b| name.eq_ignore_ascii_case(b)) => text.push('\n'),
+            None if is_block(name) => text.push('\n'),
             None => {}
         }
         i = end;
@@ -150,7 +165,7 @@ fn attribute(tag: &str, name: &str) -> Option<String> {
 /// references; the named ones a Markdown author is likely to type are known here.
 fn decode_into(s: &str, out: &mut String) {
     let mut rest = s;
-    while let Some(amp) = rest.find('&') {
+    while let Some(amp) = memchr::memchr(b'&', rest.as_bytes()) {
         out.push_str(&rest[..amp]);
         rest = &rest[amp..];
         // A reference is short; bytes, since the 40th may fall inside a character.
@@ -287,6 +302,23 @@ mod tests {
                 ("本文 続き x".to_string(), Role::Text, None),
             ]
         );
+    }
+
+    #[test]
+    fn a_heading_tag_cut_off_inside_a_character_is_no_panic() {
+        // The tag's text is sliced one byte short of its end, which no `>` marks here.
+        let parts = body_parts("<p>前</p><h2 id=\"見出し\"");
+        assert_eq!(parts[0].text.trim(), "前");
+        assert!(body_parts("<h3 id=あ").len() <= 1);
+    }
+
+    #[test]
+    fn block_tags_break_lines_in_any_case() {
+        let text: String = body_parts("<P>一</P><Li>二</lI><span>三</span><td>四")
+            .iter()
+            .map(|p| p.text.clone())
+            .collect();
+        assert_eq!(text, "\n一\n\n二\n三\n四");
     }
 
     #[test]
