@@ -9,36 +9,76 @@ use std::collections::HashMap;
 /// more bits. Most significant group first.
 pub const DIGITS: &[u8; 64] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVabcdefghijklmnopqrstuvWXYZwxyz-_";
 
-pub fn push_number(out: &mut String, mut n: u64) {
-    let mut groups = [0u8; 13];
-    let mut len = 0;
-    loop {
-        groups[len] = (n & 31) as u8;
-        len += 1;
+/// The digits of `n` at the end of `buf`; returns where they start.
+fn digits_of(mut n: u64, buf: &mut [u8; 13]) -> usize {
+    let mut at = buf.len() - 1;
+    buf[at] = DIGITS[(n & 31) as usize];
+    n >>= 5;
+    while n != 0 {
+        at -= 1;
+        buf[at] = DIGITS[(n & 31) as usize + 32];
         n >>= 5;
-        if n == 0 {
-            break;
-        }
     }
-    for i in (0..len).rev() {
-        let d = if i == 0 { groups[i] } else { groups[i] + 32 };
-        out.push(DIGITS[d as usize] as char);
+    at
+}
+
+pub fn push_number(out: &mut String, n: u64) {
+    let mut buf = [0u8; 13];
+    let at = digits_of(n, &mut buf);
+    out.extend(buf[at..].iter().map(|&d| d as char));
+}
+
+/// The same into bytes: posting lists are held spelled, so most are written as held.
+#[inline]
+pub fn push_number_bytes(out: &mut Vec<u8>, n: u64) {
+    if n < 32 {
+        out.push(DIGITS[n as usize]);
+        return;
+    }
+    let mut buf = [0u8; 13];
+    let at = digits_of(n, &mut buf);
+    // A byte at a time: a copy of a length known only at run time calls memcpy, which
+    // for two or three bytes cost more than the digits.
+    for &d in &buf[at..] {
+        out.push(d);
     }
 }
 
-pub fn read_numbers(s: &str) -> Vec<u64> {
-    let mut out = Vec::new();
-    let mut n = 0u64;
-    for b in s.bytes() {
-        let d = DIGITS.iter().position(|&x| x == b).unwrap_or(0) as u64;
-        if d >= 32 {
-            n = (n << 5) | (d - 32);
-        } else {
-            out.push((n << 5) | d);
-            n = 0;
-        }
+/// How many digits `n` takes.
+pub fn number_len(n: u64) -> usize {
+    (64 - n.leading_zeros() as usize).div_ceil(5).max(1)
+}
+
+/// The value of each digit, by byte.
+const VALUES: [u8; 128] = {
+    let mut v = [0u8; 128];
+    let mut i = 0;
+    while i < 64 {
+        v[DIGITS[i] as usize] = i as u8;
+        i += 1;
     }
-    out
+    v
+};
+
+/// The numbers spelled in `digits` (as [`push_number`] writes them).
+pub fn numbers(digits: &[u8]) -> impl Iterator<Item = u64> + '_ {
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        let mut n = 0u64;
+        while let Some(&b) = digits.get(i) {
+            i += 1;
+            let d = VALUES[(b & 0x7F) as usize] as u64;
+            if d < 32 {
+                return Some((n << 5) | d);
+            }
+            n = (n << 5) | (d - 32);
+        }
+        None
+    })
+}
+
+pub fn read_numbers(s: &str) -> Vec<u64> {
+    numbers(s.as_bytes()).collect()
 }
 
 /// Printable ASCII without `"` and `\`, so encoded text needs no escaping in a string
@@ -183,6 +223,16 @@ mod tests {
             push_number(&mut s, n);
         }
         assert_eq!(read_numbers(&s), ns);
+        let mut bytes = Vec::new();
+        for &n in &ns {
+            push_number_bytes(&mut bytes, n);
+            assert_eq!(number_len(n), {
+                let mut one = String::new();
+                push_number(&mut one, n);
+                one.len()
+            });
+        }
+        assert_eq!(bytes, s.as_bytes());
         // Small numbers take one digit.
         let mut one = String::new();
         push_number(&mut one, 31);

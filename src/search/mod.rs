@@ -115,26 +115,29 @@ fn lay_out(r: &Record, norm: &mut Vec<char>, weight: &mut Vec<u8>) -> Laid {
         anchors: Vec::new(),
     };
     let mut len16 = 0;
-    // One buffer for every part's collapsed text: a string per part was a measurable
-    // share of the index's allocations.
-    let mut collapsed = String::new();
     let parts = std::iter::once((r.title.as_str(), Role::Title, None)).chain(
         r.parts
             .iter()
             .map(|p| (p.text.as_str(), p.role, p.anchor.as_ref())),
     );
     for (n, (text, role, anchor)) in parts.enumerate() {
-        let units = collapse_whitespace(text, &mut collapsed);
-        if collapsed.is_empty() && anchor.is_none() {
+        // Collapsed straight into the page's text, the line break before it taken back
+        // if the part is empty: a buffer per part, copied, cost a measurable share.
+        let before = laid.text.len();
+        if n > 0 {
+            laid.text.push('\n');
+        }
+        let from = laid.text.len();
+        let units = collapse_whitespace(text, &mut laid.text);
+        if units == 0 && anchor.is_none() {
+            laid.text.truncate(before);
             continue;
         }
         if n > 0 {
-            laid.text.push('\n');
             len16 += 1;
         }
         let start = len16;
         len16 += units;
-        laid.text.push_str(&collapsed);
         if n == 0 {
             laid.title_len = len16;
         }
@@ -159,15 +162,14 @@ fn lay_out(r: &Record, norm: &mut Vec<char>, weight: &mut Vec<u8>) -> Laid {
             Role::Heading => W_HEADING,
             Role::Text => 0,
         };
-        normalize::for_each(&collapsed, |c, _, _| norm.push(c));
+        normalize::for_each(&laid.text[from..], |c, _, _| norm.push(c));
         weight.resize(norm.len(), w);
     }
     laid
 }
 
-/// Collapses `s` into `out`; returns its length in UTF-16 units.
+/// Appends `s` collapsed to `out`; returns its length in UTF-16 units.
 fn collapse_whitespace(s: &str, out: &mut String) -> usize {
-    out.clear();
     let mut units = 0;
     let mut pending: Option<char> = None;
     for c in s.trim().chars() {
@@ -255,21 +257,56 @@ type Map<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<KeyHasher>>;
 /// site this small, whose figures are then exact).
 const SAMPLE: usize = 256;
 /// Pages one thread indexes before its postings join the rest: small enough that the
-/// runs in flight hold little, large enough that a gram's list grows rarely.
+/// runs in flight hold little, and at most 64, so that a gram's pages in a run are the
+/// bits of one word ([`Marks`]).
 const RUN: usize = 64;
 /// Groups of buckets, each merged by one thread, so merging runs in parallel too.
 const PARTITIONS: u32 = 64;
 
+/// A gram's postings in the run at hand: bit `i` of `pages` for its page `i`, with the
+/// posting's weight in two bit planes. A run's postings are a few words a gram, however
+/// many of its pages hold the gram, and a gram on most pages (most postings) joins its
+/// bitmap a word at a time.
+#[derive(Clone, Copy, Default)]
+struct Marks {
+    pages: u64,
+    low: u64,
+    high: u64,
+}
+
+impl Marks {
+    /// Notes that the run's page of bit `bit` holds the gram, starting at a character of
+    /// weight `w`; met again on the page, the gram weighs at least "repeated". True when
+    /// the run had not met the gram yet.
+    #[inline(always)]
+    fn hit(&mut self, bit: u64, w: u8) -> bool {
+        let fresh = self.pages == 0;
+        let w = if self.pages & bit == 0 {
+            self.pages |= bit;
+            w
+        } else {
+            let old = ((self.high & bit != 0) as u8) << 1 | (self.low & bit != 0) as u8;
+            old.max(w).max(W_REPEATED)
+        };
+        self.low = (self.low & !bit) | if w & 1 != 0 { bit } else { 0 };
+        self.high = (self.high & !bit) | if w & 2 != 0 { bit } else { 0 };
+        fresh
+    }
+
+    /// The weight of the posting of bit `i`.
+    fn weight(&self, i: u32) -> u8 {
+        ((((self.high >> i) & 1) << 1) | ((self.low >> i) & 1)) as u8
+    }
+}
+
 /// One thread's grams, kept from run to run (so its maps stop growing early), and the
-/// postings of the run at hand. Grams are numbered as first met; postings go to one
-/// flat list in page order and are grouped by gram when the run ends (a counting sort):
-/// a list per gram would cost an allocation per gram and run.
+/// postings of the run at hand as each gram's [`Marks`]. Grams are numbered as first met.
 struct Grams {
     /// Grams of the Basic Multilingual Plane under 64-bit keys (smaller and faster to
-    /// hash: most of indexing is this map), with their id and state (see `state`) side
-    /// by side, so a hit misses the cache once; other grams under full keys, single
-    /// characters of the BMP in a table (`id + 1`, 0 for none).
-    bmp: Map<u64, (u32, u32)>,
+    /// hash: most of indexing is this map), with their marks (and no id: 32-byte
+    /// entries, two to a cache line, and a hit misses the cache once); other grams under
+    /// full keys, single characters of the BMP in a table (`id + 1`, 0 for none).
+    bmp: Map<u64, Marks>,
     /// The grams of `bmp` this run holds postings of.
     touched_bmp: Vec<u64>,
     wide: Map<Key, u32>,
@@ -277,34 +314,11 @@ struct Grams {
     keys: Vec<Key>,
     /// The bucket of each gram.
     bucket: Vec<u32>,
-    /// Each gram's posting not yet written, as `(page + 1) << 2 | weight` (0 for none):
-    /// a gram met again on the same page only raises its weight. (Unused for the grams
-    /// of `bmp`, which keep theirs there.)
-    state: Vec<u32>,
-    /// Grams of this run, postings of this run as (gram, posting), and a count per gram.
+    /// The marks of grams outside `bmp`.
+    marks: Vec<Marks>,
+    /// Grams outside `bmp` this run holds postings of.
     touched: Vec<u32>,
-    flat: Vec<(u32, u32)>,
-    count: Vec<u32>,
     buckets: u32,
-}
-
-/// Notes in `state` (see [`Grams`]) that `page` holds gram `id`, starting at a character
-/// of weight `w`; a posting left by an earlier page goes to `flat`. A gram met twice on
-/// a page (in the body) becomes "repeated". True when the run had no posting of it yet.
-#[inline(always)]
-fn hit_at(state: &mut u32, id: u32, page: u32, w: u8, flat: &mut Vec<(u32, u32)>) -> bool {
-    let here = (page + 1) << 2;
-    if *state & !3 == here {
-        *state = here | (*state & 3).max(w as u32).max(W_REPEATED as u32);
-        return false;
-    }
-    let fresh = *state == 0;
-    if !fresh {
-        // `(page + 1) << 2 | weight` less one page is the posting.
-        flat.push((id, *state - 4));
-    }
-    *state = here | w as u32;
-    fresh
 }
 
 /// A gram of BMP characters as 16-bit groups, zero-padded.
@@ -337,10 +351,8 @@ impl Grams {
             singles: vec![0; 0x10000],
             keys: Vec::new(),
             bucket: Vec::new(),
-            state: Vec::new(),
+            marks: Vec::new(),
             touched: Vec::new(),
-            flat: Vec::new(),
-            count: Vec::new(),
             buckets,
         }
     }
@@ -349,22 +361,22 @@ impl Grams {
         let id = self.keys.len() as u32;
         self.keys.push(k);
         self.bucket.push(bucket_of(k, self.buckets));
-        self.state.push(0);
-        self.count.push(0);
+        self.marks.push(Marks::default());
         id
     }
 
-    /// Notes that `page` holds gram `id`, starting at a character of weight `w`.
+    /// Notes that the run's page of bit `bit` holds gram `id` (not one of `bmp`).
     #[inline(always)]
-    fn hit(&mut self, id: u32, page: u32, w: u8) {
-        if hit_at(&mut self.state[id as usize], id, page, w, &mut self.flat) {
+    fn hit(&mut self, id: u32, bit: u64, w: u8) {
+        if self.marks[id as usize].hit(bit, w) {
             self.touched.push(id);
         }
     }
 
-    /// Every character of the page as a single, and the gram starting at every
-    /// character but the last (whose gram is the single).
-    fn add_page(&mut self, page: u32, norm: &[char], weight: &[u8]) {
+    /// Every character of the run's page `at` (0..RUN) as a single, and the gram
+    /// starting at every character but the last (whose gram is the single).
+    fn add_page(&mut self, at: usize, norm: &[char], weight: &[u8]) {
+        let bit = 1u64 << at;
         let n = norm.len();
         for i in 0..n {
             let w = weight[i];
@@ -381,26 +393,25 @@ impl Grams {
             } else {
                 self.wide_id(key_of(&norm[i..i + 1]))
             };
-            self.hit(id, page, w);
+            self.hit(id, bit, w);
             if i + 1 < n {
                 let gram = &norm[i..(i + GRAM).min(n)];
                 match key_bmp(gram) {
                     Some(k) => {
-                        if let Some(e) = self.bmp.get_mut(&k) {
-                            if hit_at(&mut e.1, e.0, page, w, &mut self.flat) {
+                        if let Some(marks) = self.bmp.get_mut(&k) {
+                            if marks.hit(bit, w) {
                                 self.touched_bmp.push(k);
                             }
                         } else {
-                            let id = self.new_id(widen(k));
-                            let mut state = 0;
-                            hit_at(&mut state, id, page, w, &mut self.flat);
-                            self.bmp.insert(k, (id, state));
+                            let mut marks = Marks::default();
+                            marks.hit(bit, w);
+                            self.bmp.insert(k, marks);
                             self.touched_bmp.push(k);
                         }
                     }
                     None => {
                         let id = self.wide_id(key_of(gram));
-                        self.hit(id, page, w);
+                        self.hit(id, bit, w);
                     }
                 }
             }
@@ -416,61 +427,36 @@ impl Grams {
         id
     }
 
-    /// The run's postings grouped by gram, pages ascending within each, into `out`
-    /// (buffers of an earlier run, reused: fresh ones each run cost more in the
-    /// kernel's zeroing of new pages than in the grouping); the grams' state is cleared
-    /// for the next run.
+    /// The run's postings by partition into `out` (buffers of an earlier run, reused);
+    /// the grams' marks are cleared for the next run.
     fn finish(&mut self, out: &mut RunPostings) {
-        for &id in &self.touched {
-            let state = &mut self.state[id as usize];
-            self.flat.push((id, *state - 4));
-            *state = 0;
-        }
-        for &k in &self.touched_bmp {
-            if let Some((id, state)) = self.bmp.get_mut(&k) {
-                self.flat.push((*id, *state - 4));
-                *state = 0;
-                self.touched.push(*id);
-            }
-        }
-        self.touched_bmp.clear();
-        for &(id, _) in &self.flat {
-            self.count[id as usize] += 1;
-        }
         let parts = PARTITIONS.min(self.buckets);
         let by_part = &mut out.by_part;
         by_part.resize_with(parts as usize, Vec::new);
         by_part.iter_mut().for_each(Vec::clear);
-        let mut at = 0u32;
         for &id in &self.touched {
             let i = id as usize;
-            let n = self.count[i];
-            by_part[(self.bucket[i] % parts) as usize].push((self.keys[i], at, at + n));
-            // From here on, where the gram's next posting goes.
-            self.count[i] = at;
-            at += n;
+            let marks = std::mem::take(&mut self.marks[i]);
+            by_part[(self.bucket[i] % parts) as usize].push((self.keys[i], marks));
         }
-        let postings = &mut out.postings;
-        postings.clear();
-        postings.resize(self.flat.len(), 0);
-        for &(id, v) in &self.flat {
-            let slot = &mut self.count[id as usize];
-            postings[*slot as usize] = v;
-            *slot += 1;
-        }
-        for &id in &self.touched {
-            self.count[id as usize] = 0;
+        for &k in &self.touched_bmp {
+            if let Some(marks) = self.bmp.get_mut(&k) {
+                let marks = std::mem::take(marks);
+                let key = widen(k);
+                by_part[(bucket_of(key, self.buckets) % parts) as usize].push((key, marks));
+            }
         }
         self.touched.clear();
-        self.flat.clear();
+        self.touched_bmp.clear();
     }
 }
 
-/// The postings of one run, by partition: each gram with its range of `postings`.
+/// The postings of one run, by partition: each gram with its marks; bit `i` of the
+/// marks stands for page `first + i`.
 #[derive(Default)]
 struct RunPostings {
-    postings: Vec<u32>,
-    by_part: Vec<Vec<(Key, u32, u32)>>,
+    first: u32,
+    by_part: Vec<Vec<(Key, Marks)>>,
 }
 
 /// What a run of pages gives besides its text files: the kind and category of each
@@ -490,51 +476,27 @@ struct Partition {
     lists: Map<Key, GramList>,
 }
 
-/// A gram's postings: page gaps with their weight (`(gap << 2) | weight`, the numbers
-/// the files spell) as LEB128 bytes; once a gram is on more than a quarter of the pages,
-/// bitmaps instead, which say the same in fewer bytes.
+/// A gram's postings: page gaps with their weight (`(gap << 2) | weight`) spelled as
+/// the files spell them ([`encode::push_number_bytes`]), so a list is written as held;
+/// once a gram is on more than a quarter of the pages, bitmaps instead, which say the
+/// same in fewer bytes.
 #[derive(Default)]
 struct GramList {
     /// The page after the last one listed.
     next: u32,
     count: u32,
-    bytes: Vec<u8>,
+    digits: Vec<u8>,
     dense: Option<Box<Dense>>,
 }
 
 /// Pages holding the gram, pages where it is repeated, and the pages of title or
-/// heading weight with that weight (as gaps between them).
+/// heading weight with that weight (as gaps between them, spelled: the bitmap form's
+/// tail as the files write it).
 struct Dense {
     present: Vec<u64>,
     repeated: Vec<u64>,
     strong: Vec<u8>,
     strong_next: u32,
-}
-
-fn push_varint(out: &mut Vec<u8>, mut v: u64) {
-    while v >= 0x80 {
-        out.push((v as u8) | 0x80);
-        v >>= 7;
-    }
-    out.push(v as u8);
-}
-
-fn varints(bytes: &[u8]) -> impl Iterator<Item = u64> + '_ {
-    let mut i = 0;
-    std::iter::from_fn(move || {
-        let mut v = 0u64;
-        let mut shift = 0;
-        while i < bytes.len() {
-            let b = bytes[i];
-            i += 1;
-            v |= ((b & 0x7F) as u64) << shift;
-            if b < 0x80 {
-                return Some(v);
-            }
-            shift += 7;
-        }
-        None
-    })
 }
 
 impl Dense {
@@ -547,11 +509,12 @@ impl Dense {
         }
     }
 
+    #[inline]
     fn add(&mut self, page: u32, w: u8) {
         let (word, bit) = (page as usize / 64, 1u64 << (page % 64));
         self.present[word] |= bit;
         if w >= W_HEADING {
-            push_varint(
+            encode::push_number_bytes(
                 &mut self.strong,
                 (((page - self.strong_next) as u64) << 2) | w as u64,
             );
@@ -560,14 +523,56 @@ impl Dense {
             self.repeated[word] |= bit;
         }
     }
+
+    /// Adds a run's postings, bit `i` of `marks` standing for page `first + i`.
+    fn add_run(&mut self, first: u32, marks: &Marks) {
+        let (word, off) = (first as usize / 64, first % 64);
+        let or = |bits: &mut Vec<u64>, m: u64| {
+            bits[word] |= m << off;
+            if off > 0 {
+                if let Some(next) = bits.get_mut(word + 1) {
+                    *next |= m >> (64 - off);
+                }
+            }
+        };
+        or(&mut self.present, marks.pages);
+        // Weight 1 is "repeated"; 2 and 3 (heading, title) are listed.
+        or(&mut self.repeated, marks.low & !marks.high);
+        let mut strong = marks.high;
+        while strong != 0 {
+            let i = strong.trailing_zeros();
+            strong &= strong - 1;
+            let page = first + i;
+            encode::push_number_bytes(
+                &mut self.strong,
+                (((page - self.strong_next) as u64) << 2) | marks.weight(i) as u64,
+            );
+            self.strong_next = page + 1;
+        }
+    }
+
+    /// The pages as the files' bitmap: six pages a digit.
+    fn push_bitmap(&self, pages: usize, out: &mut String) {
+        for k in 0..pages.div_ceil(6) {
+            let (word, off) = (k * 6 / 64, k * 6 % 64);
+            let mut v = self.present[word] >> off;
+            if off > 58 {
+                if let Some(&next) = self.present.get(word + 1) {
+                    v |= next << (64 - off);
+                }
+            }
+            out.push(encode::DIGITS[(v & 63) as usize] as char);
+        }
+    }
 }
 
 impl GramList {
+    #[inline]
     fn add(&mut self, page: u32, w: u8) {
         match &mut self.dense {
             Some(d) => d.add(page, w),
-            None => push_varint(
-                &mut self.bytes,
+            None => encode::push_number_bytes(
+                &mut self.digits,
                 (((page - self.next) as u64) << 2) | w as u64,
             ),
         }
@@ -578,13 +583,13 @@ impl GramList {
     /// Calls `f(page, weight)` for every posting, pages ascending.
     fn each(&self, mut f: impl FnMut(u32, u8)) {
         let mut page = 0u32;
-        for v in varints(&self.bytes) {
+        for v in encode::numbers(&self.digits) {
             page += (v >> 2) as u32;
             f(page, (v & 3) as u8);
             page += 1;
         }
         if let Some(d) = &self.dense {
-            let mut strong = varints(&d.strong).scan(0u32, |next, v| {
+            let mut strong = encode::numbers(&d.strong).scan(0u32, |next, v| {
                 let p = *next + (v >> 2) as u32;
                 *next = p + 1;
                 Some((p, (v & 3) as u8))
@@ -614,26 +619,37 @@ impl GramList {
 impl Partition {
     /// Appends the postings of `run` for this partition; runs come in page order.
     fn merge(&mut self, run: &RunPostings, part: usize, pages: usize) {
-        for &(k, from, to) in &run.by_part[part] {
+        let first = run.first;
+        for &(k, marks) in &run.by_part[part] {
             let list = self.lists.entry(k).or_default();
-            let added = &run.postings[from as usize..to as usize];
-            if list.dense.is_none() && (list.count as usize + added.len()) * 4 > pages {
+            let added = marks.pages.count_ones();
+            if list.dense.is_none() && (list.count + added) as usize * 4 > pages {
                 // Bitmaps take pages / 4 bytes, and each posting takes a byte or more.
                 let mut d = Dense::new(pages);
                 list.each(|p, w| d.add(p, w));
-                list.bytes = Vec::new();
+                list.digits = Vec::new();
                 list.dense = Some(Box::new(d));
             }
-            if list.dense.is_none() {
-                // Grow by a quarter rather than double: these lists are most of the
-                // index's memory.
-                let need = added.len() * 2;
-                if list.bytes.capacity() - list.bytes.len() < need {
-                    list.bytes.reserve_exact(need.max(list.bytes.len() / 4));
+            match &mut list.dense {
+                Some(d) => {
+                    d.add_run(first, &marks);
+                    list.next = first + 64 - marks.pages.leading_zeros();
+                    list.count += added;
                 }
-            }
-            for &v in added {
-                list.add(v >> 2, (v & 3) as u8);
+                None => {
+                    // Grow by a quarter rather than double: these lists are most of the
+                    // index's memory.
+                    let need = added as usize * 2;
+                    if list.digits.capacity() - list.digits.len() < need {
+                        list.digits.reserve_exact(need.max(list.digits.len() / 4));
+                    }
+                    let mut bits = marks.pages;
+                    while bits != 0 {
+                        let i = bits.trailing_zeros();
+                        bits &= bits - 1;
+                        list.add(first + i, marks.weight(i));
+                    }
+                }
             }
         }
     }
@@ -809,8 +825,9 @@ impl Prepared {
             per_file,
             buckets,
         } = *self;
-        // Runs of whole text files, two per thread between merges.
-        let run = RUN.div_ceil(per_file) * per_file;
+        // Runs of whole text files (per_file is at most RUN), two per thread between
+        // merges.
+        let run = (RUN / per_file).max(1) * per_file;
         let runs = pages.div_ceil(run);
         let batch = rayon::current_num_threads().max(1) * 2;
         let pool: std::sync::Mutex<Vec<Grams>> = std::sync::Mutex::new(Vec::new());
@@ -874,7 +891,7 @@ fn index_run<R: std::borrow::Borrow<Record>>(
     let (mut norm, mut weight) = (Vec::new(), Vec::new());
     let mut kinds = Vec::with_capacity(pages.len());
     let mut s = String::new();
-    let end = pages.end;
+    let (first, end) = (pages.start, pages.end);
     for i in pages {
         let r = record(i);
         let r = r.borrow();
@@ -894,9 +911,10 @@ fn index_run<R: std::borrow::Borrow<Record>>(
             );
         }
         kinds.push((r.kind.clone(), r.category.clone()));
-        grams.add_page(i as u32, &norm, &weight);
+        grams.add_page(i - first, &norm, &weight);
     }
     let mut postings = postings.unwrap_or_default();
+    postings.first = first as u32;
     grams.finish(&mut postings);
     Run { kinds, postings }
 }
@@ -925,34 +943,60 @@ fn push_text(s: &mut String, l: &Laid, url: &str, code: &TextCode) {
 /// title and heading weight (a gram that common gives no "repeated" weight).
 fn postings_text(list: &GramList, pages: usize, out: &mut String) {
     out.clear();
-    let mut prev: i64 = -1;
-    list.each(|page, w| {
-        push_number(out, (((page as i64 - prev - 1) as u64) << 2) | w as u64);
-        prev = page as i64;
-    });
     let bitmap_len = pages.div_ceil(6) + 1;
-    if out.len() <= bitmap_len {
+    // The gap form's length, and the bitmap form's tail (the strong pages), each made
+    // only when needed: most postings are in lists so common that a bitmap wins
+    // whatever their gaps (a digit or more each).
+    let owned;
+    let (gap_len, strong): (Option<usize>, &[u8]) = match &list.dense {
+        None if list.digits.len() <= bitmap_len => (Some(list.digits.len()), &[]),
+        None => {
+            let mut tail = Vec::new();
+            let mut next = 0u32;
+            list.each(|page, w| {
+                if w >= W_HEADING {
+                    encode::push_number_bytes(&mut tail, (((page - next) as u64) << 2) | w as u64);
+                    next = page + 1;
+                }
+            });
+            owned = tail;
+            (Some(list.digits.len()), &owned)
+        }
+        Some(d) if list.count as usize > bitmap_len + d.strong.len() => (None, &d.strong),
+        Some(d) => {
+            let mut len = 0;
+            let mut next = 0u32;
+            list.each(|page, w| {
+                len += encode::number_len((((page - next) as u64) << 2) | w as u64);
+                next = page + 1;
+            });
+            (Some(len), &d.strong)
+        }
+    };
+    if gap_len.is_some_and(|l| l <= bitmap_len + strong.len()) {
+        match &list.dense {
+            // Digits are ASCII.
+            None => out.push_str(std::str::from_utf8(&list.digits).unwrap_or_default()),
+            Some(_) => {
+                let mut next = 0u32;
+                list.each(|page, w| {
+                    push_number(out, (((page - next) as u64) << 2) | w as u64);
+                    next = page + 1;
+                });
+            }
+        }
         return;
     }
-    let mut bits = vec![0u8; pages.div_ceil(6)];
-    let mut strong = String::new();
-    let mut prev: i64 = -1;
-    list.each(|page, w| {
-        bits[page as usize / 6] |= 1 << (page % 6);
-        if w >= W_HEADING {
-            push_number(
-                &mut strong,
-                (((page as i64 - prev - 1) as u64) << 2) | w as u64,
-            );
-            prev = page as i64;
+    out.push('!');
+    match &list.dense {
+        Some(d) => d.push_bitmap(pages, out),
+        None => {
+            let mut bits = vec![0u8; pages.div_ceil(6)];
+            list.each(|page, _| bits[page as usize / 6] |= 1 << (page % 6));
+            out.extend(bits.iter().map(|&d| encode::DIGITS[d as usize] as char));
         }
-    });
-    if 1 + bits.len() + strong.len() < out.len() {
-        out.clear();
-        out.push('!');
-        out.extend(bits.iter().map(|&d| encode::DIGITS[d as usize] as char));
-        out.push_str(&strong);
     }
+    out.push_str(std::str::from_utf8(strong).unwrap_or_default());
 }
 
 fn meta_file(pages: &[Kinds], code: &TextCode, buckets: u32, per_file: usize) -> Vec<u8> {
@@ -1021,16 +1065,6 @@ mod tests {
         );
     }
 
-    #[test]
-    fn varints_round_trip() {
-        let ns = [0u64, 1, 127, 128, 300, 1 << 20, u32::MAX as u64];
-        let mut bytes = Vec::new();
-        for &n in &ns {
-            push_varint(&mut bytes, n);
-        }
-        assert_eq!(varints(&bytes).collect::<Vec<_>>(), ns);
-    }
-
     fn page(title: &str, body: &str) -> Record {
         Record {
             url: format!("pages/{title}/"),
@@ -1049,15 +1083,20 @@ mod tests {
     fn postings(records: &[Record]) -> HashMap<String, Vec<(u32, u8)>> {
         let mut grams = Grams::new(7);
         let (mut norm, mut weight) = (Vec::new(), Vec::new());
-        for (i, r) in records.iter().enumerate() {
-            lay_out(r, &mut norm, &mut weight);
-            grams.add_page(i as u32, &norm, &weight);
-        }
-        let mut run = RunPostings::default();
-        grams.finish(&mut run);
         let mut part = Partition::default();
-        for p in 0..run.by_part.len() {
-            part.merge(&run, p, records.len());
+        for (n, run) in records.chunks(RUN).enumerate() {
+            for (i, r) in run.iter().enumerate() {
+                lay_out(r, &mut norm, &mut weight);
+                grams.add_page(i, &norm, &weight);
+            }
+            let mut postings = RunPostings {
+                first: (n * RUN) as u32,
+                ..Default::default()
+            };
+            grams.finish(&mut postings);
+            for p in 0..postings.by_part.len() {
+                part.merge(&postings, p, records.len());
+            }
         }
         part.lists
             .into_iter()
