@@ -7,6 +7,7 @@
 //! whole string: the same result for real text, but it lets both sides map every
 //! normalised character back to the written one, which excerpts need.
 
+use std::sync::atomic::{AtomicU32, Ordering};
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 
@@ -51,29 +52,104 @@ fn push_folded(c: char, out: &mut impl FnMut(char)) {
     }
 }
 
+/// What one character becomes when it stands alone, and whether it joins the group of
+/// the character before it: `KNOWN`, `CONTINUES`, and the form from bit 2 on (`FORM_*`,
+/// or the one character it becomes, plus `FORM_CHAR`).
+const KNOWN: u32 = 1;
+const CONTINUES: u32 = 2;
+/// More than one character (NFKC's expansions, some lower-case forms): the full path.
+const FORM_MANY: u32 = 0;
+/// None: whitespace.
+const FORM_NONE: u32 = 1;
+const FORM_CHAR: u32 = 2;
+
+/// The same for every character of the Basic Multilingual Plane, learnt the first time
+/// it is met (0: not yet): the full path of NFKC for every character of a text that is
+/// not plain kana, kanji or ASCII (full-width digits and letters, brackets, dashes)
+/// cost about as much as the rest of indexing its text.
+static BMP: [AtomicU32; 0x10000] = [const { AtomicU32::new(0) }; 0x10000];
+
+fn info(c: char) -> u32 {
+    if c.is_ascii() {
+        // As push_folded does.
+        let form = if c.is_whitespace() {
+            FORM_NONE
+        } else {
+            c.to_ascii_lowercase() as u32 + FORM_CHAR
+        };
+        return KNOWN | form << 2;
+    }
+    if is_stable(c) {
+        return KNOWN | (c as u32 + FORM_CHAR) << 2;
+    }
+    let Some(slot) = BMP.get(c as usize) else {
+        return learn(c);
+    };
+    match slot.load(Ordering::Relaxed) {
+        0 => {
+            let info = learn(c);
+            slot.store(info, Ordering::Relaxed);
+            info
+        }
+        info => info,
+    }
+}
+
+/// [`info`] the long way.
+fn learn(c: char) -> u32 {
+    let mut form = Vec::new();
+    for n in c.to_string().nfkc() {
+        push_folded(n, &mut |x| form.push(x));
+    }
+    let form = match form[..] {
+        [] => FORM_NONE,
+        [one] => one as u32 + FORM_CHAR,
+        _ => FORM_MANY,
+    };
+    KNOWN | if continues_group(c) { CONTINUES } else { 0 } | form << 2
+}
+
 /// Calls `emit(normalised_char, group_start, group_end)` for every character of the
 /// normalised form of `text`; group bounds are byte offsets into `text`.
 pub fn for_each(text: &str, mut emit: impl FnMut(char, usize, usize)) {
-    let mut chars = text.char_indices().peekable();
-    while let Some((start, c)) = chars.next() {
-        let mut end = start + c.len_utf8();
-        while let Some(&(i, next)) = chars.peek() {
-            if !continues_group(next) {
-                break;
+    // The group at hand: start, end, and its form if it is one character.
+    let mut group: Option<(usize, usize, u32)> = None;
+    for (i, c) in text.char_indices() {
+        let info = info(c);
+        let end = i + c.len_utf8();
+        if info & CONTINUES != 0 {
+            if let Some(g) = group.as_mut() {
+                g.1 = end;
+                g.2 = KNOWN | FORM_MANY << 2;
+                continue;
             }
-            end = i + next.len_utf8();
-            chars.next();
         }
-        if end == start + c.len_utf8() && is_stable(c) {
-            emit(c, start, end);
-            continue;
+        if let Some(g) = group.replace((i, end, info)) {
+            emit_group(text, g, &mut emit);
         }
-        if end == start + c.len_utf8() && c.is_ascii() {
-            push_folded(c, &mut |x| emit(x, start, end));
-            continue;
+    }
+    if let Some(g) = group {
+        emit_group(text, g, &mut emit);
+    }
+}
+
+#[inline(always)]
+fn emit_group(
+    text: &str,
+    (start, end, info): (usize, usize, u32),
+    emit: &mut impl FnMut(char, usize, usize),
+) {
+    match info >> 2 {
+        FORM_NONE => {}
+        FORM_MANY => {
+            for n in text[start..end].nfkc() {
+                push_folded(n, &mut |x| emit(x, start, end));
+            }
         }
-        for n in text[start..end].nfkc() {
-            push_folded(n, &mut |x| emit(x, start, end));
+        form => {
+            if let Some(c) = char::from_u32(form - FORM_CHAR) {
+                emit(c, start, end);
+            }
         }
     }
 }
@@ -87,7 +163,7 @@ pub fn normalize(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{is_stable, normalize};
+    use super::{continues_group, is_stable, normalize};
     use unicode_normalization::char::is_combining_mark;
     use unicode_normalization::UnicodeNormalization;
 
@@ -143,6 +219,52 @@ mod tests {
             assert_eq!(full, c.to_string(), "U+{:04X}", c as u32);
             assert!(!c.is_whitespace() && c != 'ς' && !is_combining_mark(c));
         }
+    }
+
+    /// The full path for every group: what the learnt forms must give.
+    fn the_long_way(text: &str) -> Vec<(char, usize, usize)> {
+        let mut out = Vec::new();
+        let mut chars = text.char_indices().peekable();
+        while let Some((start, c)) = chars.next() {
+            let mut end = start + c.len_utf8();
+            while let Some(&(i, next)) = chars.peek() {
+                if !continues_group(next) {
+                    break;
+                }
+                end = i + next.len_utf8();
+                chars.next();
+            }
+            for n in text[start..end].nfkc() {
+                super::push_folded(n, &mut |x| out.push((x, start, end)));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn learnt_forms_give_the_full_path() {
+        // Every BMP character alone, after a letter and before a mark; then random
+        // strings of characters known to be tricky.
+        let mut text = String::new();
+        for c in (0..0x10000u32).filter_map(char::from_u32) {
+            text.push(c);
+            text.push('a');
+            if (c as u32).is_multiple_of(7) {
+                text.push('\u{301}');
+            }
+        }
+        let mut seed = 1u32;
+        let tricky: Vec<char> =
+            "ｶﾞﾊﾟﾞﾟ\u{3099}\u{309A}\u{301}\u{308} AaΣςİ㈱①７％ 　\t\n𠮷\u{1D165}ﬁ…〜—"
+                .chars()
+                .collect();
+        for _ in 0..20_000 {
+            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            text.push(tricky[(seed >> 16) as usize % tricky.len()]);
+        }
+        let mut got = Vec::new();
+        super::for_each(&text, |c, a, b| got.push((c, a, b)));
+        assert!(got == the_long_way(&text));
     }
 
     #[test]
