@@ -150,25 +150,29 @@ impl TextCode {
 
     pub fn encode(&self, text: &str, out: &mut String) {
         for c in text.chars() {
-            if (c as u32) < 0x10000 {
-                let code = self.bmp[c as usize];
-                if code != 0 {
-                    out.push((code >> 8) as u8 as char);
-                    if code & 0xFF != 0 {
-                        out.push((code & 0xFF) as u8 as char);
-                    }
-                    continue;
+            self.encode_char(c, out);
+        }
+    }
+
+    #[inline]
+    pub fn encode_char(&self, c: char, out: &mut String) {
+        if let Some(&code) = self.bmp.get(c as usize) {
+            if code != 0 {
+                out.push((code >> 8) as u8 as char);
+                if code & 0xFF != 0 {
+                    out.push((code & 0xFF) as u8 as char);
                 }
+                return;
             }
-            match self.codes.get(&c) {
-                Some(&(a, None)) => out.push(a),
-                Some(&(a, Some(b))) => {
-                    out.push(a);
-                    out.push(b);
-                }
-                // Only non-ASCII characters lack a code.
-                None => out.push(c),
+        }
+        match self.codes.get(&c) {
+            Some(&(a, None)) => out.push(a),
+            Some(&(a, Some(b))) => {
+                out.push(a);
+                out.push(b);
             }
+            // Only non-ASCII characters lack a code.
+            None => out.push(c),
         }
     }
 

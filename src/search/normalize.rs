@@ -154,6 +154,60 @@ fn emit_group(
     }
 }
 
+/// The same normalisation fed a character at a time (the index normalises a page's
+/// text as it lays it out, in one pass). [`Stream::end`] closes a text.
+#[derive(Default)]
+pub struct Stream {
+    /// The group at hand: its first character and what it becomes.
+    pending: Option<(char, u32)>,
+    /// The whole group, once it has more than one character.
+    group: String,
+}
+
+impl Stream {
+    #[inline]
+    pub fn push(&mut self, c: char, emit: &mut impl FnMut(char)) {
+        let info = info(c);
+        if info & CONTINUES != 0 {
+            if let Some((first, form)) = self.pending.as_mut() {
+                if self.group.is_empty() {
+                    self.group.push(*first);
+                }
+                self.group.push(c);
+                *form = KNOWN | FORM_MANY << 2;
+                return;
+            }
+        }
+        self.end(emit);
+        self.pending = Some((c, info));
+    }
+
+    /// Ends the text: its last group is emitted.
+    #[inline]
+    pub fn end(&mut self, emit: &mut impl FnMut(char)) {
+        let Some((first, info)) = self.pending.take() else {
+            return;
+        };
+        match info >> 2 {
+            FORM_NONE => {}
+            FORM_MANY => {
+                if self.group.is_empty() {
+                    self.group.push(first);
+                }
+                for n in self.group.nfkc() {
+                    push_folded(n, emit);
+                }
+                self.group.clear();
+            }
+            form => {
+                if let Some(c) = char::from_u32(form - FORM_CHAR) {
+                    emit(c);
+                }
+            }
+        }
+    }
+}
+
 /// The normalised form of `text`.
 pub fn normalize(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -265,6 +319,13 @@ mod tests {
         let mut got = Vec::new();
         super::for_each(&text, |c, a, b| got.push((c, a, b)));
         assert!(got == the_long_way(&text));
+        let mut streamed = Vec::new();
+        let mut stream = super::Stream::default();
+        for c in text.chars() {
+            stream.push(c, &mut |n| streamed.push(n));
+        }
+        stream.end(&mut |n| streamed.push(n));
+        assert!(streamed == got.iter().map(|g| g.0).collect::<Vec<char>>());
     }
 
     #[test]
