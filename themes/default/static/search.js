@@ -47,7 +47,9 @@
   // ------------------------------------------------------------ normalisation
   var WS = /[\t-\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/;
   var MARK = /^[\p{M}\uff9e\uff9f]$/u;
-  var STABLE = /^[a-z0-9!-/:-@[-`{-~\u3041-\u3096\u30a1-\u30fa\u4e00-\u9fff]$/;
+  // Characters that normalise to themselves and are no mark: copied a run at a time.
+  var SAME = "a-z0-9!-/:-@[-`{-~\u3001\u3002\u300c-\u300f\u3041-\u3096\u30a1-\u30fc\u4e00-\u9fff";
+  var STABLE = RegExp("^[" + SAME + "]$"), OTHER = RegExp("[^" + SAME + "]", "g");
   // A group: a character and the marks after it.
   function group(g) {
     if (STABLE.test(g)) return g;
@@ -56,26 +58,45 @@
     return r;
   }
   // Per BMP character, as met: its group alone, and whether it is a mark (1 no, 2 yes).
-  // A text repeats few characters: no regular expression or NFKC per character.
-  var ONE1 = [], ISMARK = new Uint8Array(65536);
+  var ONE1 = new Map(), ISMARK = new Uint8Array(65536);
   function mark(t, j) {
     var c = t.codePointAt(j);
     if (c > 65535) return MARK.test(String.fromCodePoint(c));
     return (ISMARK[c] || (ISMARK[c] = MARK.test(t[j]) ? 2 : 1)) > 1;
   }
-  // The normalised text and, with map, where each of its UTF-16 units came from.
+  // The normalised text and, with map, where its UTF-16 units came from: triples of
+  // (unit, start, end), a unit on from there coming from start on one by one (end 0) or
+  // every one of them from the group [start, end).
   function norm(t, map) {
-    var s = "", a = [], e = [], i = 0, n = t.length;
+    var s = "", m = [], i = 0, n = t.length, o = 0, d = NaN, k, r;
     while (i < n) {
+      OTHER.lastIndex = i;
+      k = OTHER.exec(t) ? OTHER.lastIndex - 1 : n;
+      if (k < n && k > i && mark(t, k)) k--;
+      if (k > i) {
+        if (d !== i - o) m.push(o, i, 0), d = i - o;
+        s += t.slice(i, k);
+        o += k - i;
+        if ((i = k) >= n) break;
+      }
       var u = t.charCodeAt(i), j = i + (u > 0xd7ff && u < 0xdc00 && (t.charCodeAt(i + 1) & 0xfc00) === 0xdc00 ? 2 : 1);
       while (j < n && mark(t, j)) j += t.codePointAt(j) > 65535 ? 2 : 1;
-      var r = j > i + 1 ? group(t.slice(i, j)) : ONE1[u];
-      if (r === undefined) r = ONE1[u] = group(t[i]);
+      if (j > i + 1) r = group(t.slice(i, j));
+      else if ((r = ONE1.get(u)) === undefined) ONE1.set(u, r = group(t[i]));
+      if (j > i + 1 || r.length !== 1) { if (r) m.push(o, i, j); d = NaN; }
+      else if (d !== i - o) m.push(o, i, 0), d = i - o;
       s += r;
-      if (map) for (var k = 0; k < r.length; k++) { a.push(i); e.push(j); }
+      o += r.length;
       i = j;
     }
-    return map ? { s: s, a: a, e: e } : s;
+    return map ? { s: s, m: m } : s;
+  }
+  // Where unit x of page g's normalised text came from: its start, or with end its end.
+  function orig(g, x, end) {
+    var m = g.n.m, lo = 0, hi = m.length / 3 - 1;
+    while (lo < hi) { var h = (lo + hi + 1) >> 1; if (m[3 * h] <= x) lo = h; else hi = h - 1; }
+    lo *= 3;
+    return m[lo + 2] ? (end ? m[lo + 2] : m[lo + 1]) : m[lo + 1] + x - m[lo] + (end ? 1 : 0);
   }
 
   // ------------------------------------------------------------ index
@@ -93,18 +114,25 @@
       else { each(v * 32 + d); v = 0; }
     }
   }
-  // Calls each(page, weight) for every posting of a list.
-  function postings(p, each) {
-    var prev = -1, from = 0;
-    if (p[0] === "!") {
-      from = 1 + Math.ceil(M.n / 6);
-      for (var j = 1; j < from; j++)
-        for (var d = DV[p.charCodeAt(j)], k = 0; k < 6; k++) if ((d >> k) & 1) each((j - 1) * 6 + k, 0);
+  // A list's postings into P (pages) and W (weights); returns how many. Loops, not
+  // callbacks: this runs before the engine has compiled it, on up to 20,000 postings.
+  var P, W;
+  function postings(p) {
+    var n = 0, prev = -1, from = 0, v = 0, i, d, k;
+    if (p[0] === "!")
+      for (from = 1 + Math.ceil(M.n / 6), i = 1; i < from; i++)
+        for (d = DV[p.charCodeAt(i)], k = 0; k < 6; k++) if ((d >> k) & 1) { P[n] = (i - 1) * 6 + k; W[n++] = 0; }
+    for (i = from; i < p.length; i++) {
+      d = DV[p.charCodeAt(i)];
+      if (d >= 32) v = v * 32 + d - 32;
+      else {
+        v = v * 32 + d;
+        P[n] = prev += 1 + Math.floor(v / 4);
+        W[n++] = v % 4;
+        v = 0;
+      }
     }
-    numbers(p, from, function (v) {
-      prev += 1 + Math.floor(v / 4);
-      each(prev, v % 4);
-    });
+    return n;
   }
   // Pages holding term t (ps) with weight (w, -1 for none) and grams matched (c) by
   // page, exact for short terms; for longer ones the candidates, checked against page
@@ -116,10 +144,11 @@
       return bucket(cs.slice(0, 2)).then(function (g) {
         for (var i = 0; i < g.length; i += 2)
           if (L === 1 ? g[i] === t : g[i].startsWith(t))
-            postings(g[i + 1], function (p, x) {
+            for (var j = 0, m = postings(g[i + 1]); j < m; j++) {
+              var p = P[j], x = W[j];
               if (w[p] < 0) { ps.push(p); w[p] = x; } else if (x > w[p]) w[p] = x;
               c[p]++;
-            });
+            }
         return hits;
       });
     var at = [];
@@ -129,14 +158,13 @@
       return bucket(cs.slice(i, i + 2)).then(function (g) {
         var gram = cs.slice(i, i + M.k).join(""), one = new Int8Array(M.n).fill(-1);
         for (var j = 0; j < g.length; j += 2)
-          if (g[j] === gram) postings(g[j + 1], function (p, x) { if (x > one[p]) one[p] = x; });
+          if (g[j] === gram) for (var k = 0, m = postings(g[j + 1]); k < m; k++) if (W[k] > one[P[k]]) one[P[k]] = W[k];
         return one;
       });
     })).then(function (sets) {
       // Candidates, ranked by their weakest gram; the page texts decide.
       for (var p = 0; p < M.n; p++) {
-        var x = 3;
-        for (var s of sets) x = Math.min(x, s[p]);
+        for (var x = 3, j = 0; j < sets.length; j++) x = Math.min(x, sets[j][p]);
         if (x >= 0) { ps.push(p); w[p] = x; c[p] = 1; }
       }
       return hits;
@@ -145,15 +173,12 @@
 
   // ------------------------------------------------------------ page texts
   var pages = {};
+  // A code is one character of ALPHA (below r, ONE of them) or a lead from r on and one more.
+  var CODE = /[r-~][ !#-[\]-~]|[ !#-[\]-q]/g;
   function decode(s) {
-    var o = "";
-    for (var i = 0; i < s.length; i++) {
-      var v = AV[s[i]];
-      if (v === undefined) o += s[i];
-      else if (v < ONE) o += M.c[v];
-      else o += M.c[ONE + (v - ONE) * ALPHA.length + AV[s[++i]]];
-    }
-    return o;
+    return s.replace(CODE, function (x) {
+      return M.c[x.length > 1 ? ONE + (AV[x[0]] - ONE) * ALPHA.length + AV[x[1]] : AV[x]];
+    });
   }
   function page(p) {
     if (pages[p]) return Promise.resolve(pages[p]);
@@ -192,6 +217,8 @@
       if (M) return;
       M = m;
       M.c = Array.from(M.c);
+      P = new Int32Array(2 * M.n);
+      W = new Int8Array(2 * M.n);
       codes = [];
       numbers(M.pk, 0, function (v) { codes.push(v); });
     });
@@ -212,23 +239,24 @@
     }).then(function (found) {
       if (me !== seq) return;
       // Score and reversed page number (ties in page order) as one number: a native sort.
-      var n = M.n, keys = new Float64Array(found[0].ps.length), k = 0, filter = kindSel.value || catSel.value;
-      next: for (var p of found[0].ps) {
+      var n = M.n, ps = found[0].ps, keys = new Float64Array(ps.length), k = 0, x, y, p, s, f,
+        filter = kindSel.value || catSel.value;
+      for (x = 0; x < ps.length; x++) {
+        p = ps[x];
         if (filter && !allowed(p)) continue;
-        var s = 0;
-        for (var f of found) {
-          if (f.w[p] < 0) continue next;
-          s += f.w[p] * 1000 + Math.min(f.c[p], 999);
-        }
-        keys[k++] = s * n + n - 1 - p;
+        for (s = y = 0; y < found.length && (f = found[y]).w[p] >= 0; y++) s += f.w[p] * 1000 + Math.min(f.c[p], 999);
+        if (y === found.length) keys[k++] = s * n + n - 1 - p;
       }
       keys = keys.subarray(0, k).sort();
       results = [];
-      for (k = keys.length - 1; k >= 0; k--) results.push(n - 1 - keys[k] % n);
+      while (k) results.push(n - 1 - keys[--k] % n);
       checked = found.every(function (f) { return f.exact; });
       cursor = shown = 0;
       list.textContent = "";
-      return show(me, 10).then(function () { report(q, me); });
+      // One screen first: as many results as the window shows from the list's top (about
+      // 100 px each), 5 to 10. Each loads a text file: ten took 25-40 ms, five 15-20.
+      var screen = Math.ceil((innerHeight - list.getBoundingClientRect().top) / 100);
+      return show(me, Math.min(10, Math.max(5, screen))).then(function () { report(q, me); });
     }).catch(function () {
       if (me !== seq) return;
       status.textContent = "検索用のデータを読み込めませんでした。";
@@ -247,11 +275,14 @@
     list.removeAttribute("aria-busy");
     list.setAttribute("data-query", q);
     list.setAttribute("data-total", n);
-    // Address and title once the results are drawn.
-    requestAnimationFrame(function () { setTimeout(function () { sync(q); }); });
+    // Address and title when idle after the results are drawn (a few ms, up to 14).
+    requestAnimationFrame(function () {
+      var f = function () { sync(q); };
+      window.requestIdleCallback ? requestIdleCallback(f) : setTimeout(f);
+    });
   }
   // Shows the next `want` results (checking candidates first); resolves to the first
-  // new link. Ten first: each result loads its text file, a script load of a few ms.
+  // new link.
   function show(me, want) {
     var batch = [];
     function step() {
@@ -267,12 +298,12 @@
     }
     return step().then(function () {
       if (me !== seq) return;
-      var firstNew;
+      var firstNew, all = document.createDocumentFragment();
       batch.forEach(function (g) {
-        var li = item(g);
-        list.appendChild(li);
-        firstNew = firstNew || li.querySelector("a");
+        var li = all.appendChild(item(g));
+        firstNew = firstNew || li.firstChild;
       });
+      list.appendChild(all);
       shown += batch.length;
       more.hidden = cursor >= results.length;
       more.textContent = checked ? "さらに表示（残り" + (results.length - shown) + "件）" : "さらに表示";
@@ -302,7 +333,7 @@
     // The excerpt around the first occurrence of any term, every occurrence marked.
     var hits = [];
     terms.forEach(function (t) {
-      find(g, t).forEach(function (i) { hits.push([g.n.a[i], g.n.e[i + t.length - 1]]); });
+      find(g, t).forEach(function (i) { hits.push([orig(g, i), orig(g, i + t.length - 1, 1)]); });
     });
     hits.sort(function (x, y) { return x[0] - y[0]; });
     if (!hits.length) return li;
