@@ -238,18 +238,17 @@
       if (me === seq) return Promise.all(terms.map(lookup));
     }).then(function (found) {
       if (me !== seq) return;
-      // Score and reversed page number (ties in page order) as one number: a native sort.
+      // Score (reversed) and page (ties in page order) as one number: a native sort, and
+      // the page of results[i] is results[i] % M.n.
       var n = M.n, ps = found[0].ps, keys = new Float64Array(ps.length), k = 0, x, y, p, s, f,
         filter = kindSel.value || catSel.value;
       for (x = 0; x < ps.length; x++) {
         p = ps[x];
         if (filter && !allowed(p)) continue;
         for (s = y = 0; y < found.length && (f = found[y]).w[p] >= 0; y++) s += f.w[p] * 1000 + Math.min(f.c[p], 999);
-        if (y === found.length) keys[k++] = s * n + n - 1 - p;
+        if (y === found.length) keys[k++] = (4000 * y - s) * n + p;
       }
-      keys = keys.subarray(0, k).sort();
-      results = [];
-      while (k) results.push(n - 1 - keys[--k] % n);
+      results = keys.subarray(0, k).sort();
       checked = found.every(function (f) { return f.exact; });
       cursor = shown = 0;
       list.textContent = "";
@@ -287,7 +286,7 @@
     var batch = [];
     function step() {
       if (me !== seq || batch.length >= want || cursor >= results.length) return Promise.resolve();
-      var next = results.slice(cursor, cursor + want - batch.length);
+      var next = Array.from(results.subarray(cursor, cursor + want - batch.length), function (x) { return x % M.n; });
       cursor += next.length;
       return Promise.all(next.map(page)).then(function (gs) {
         gs.forEach(function (g) {
