@@ -184,9 +184,10 @@ impl Grams {
 
 /// The grams of the BMP one thread has met (as 16-bit groups, see [`key_bmp`]) with
 /// their marks: open addressing, each key beside its marks in 32 bytes, two to a cache
-/// line. A look-up reads one line; a general hash map read its control bytes first, a
-/// second cache miss on most look-ups of this, the index's hottest loop. No key is 0
-/// (a gram has a first character), so 0 marks a free slot.
+/// line. A table of its own so that the slot of a gram still to come can be prefetched
+/// (a general hash map does not say where a key lives): waiting for slots was a third
+/// of this, the index's hottest loop. No key is 0 (a gram has a first character), so 0
+/// marks a free slot.
 struct BmpGrams {
     slots: Vec<(u64, Marks)>,
     len: usize,

@@ -238,10 +238,6 @@ impl std::hash::Hasher for KeyHasher {
         }
     }
 
-    fn write_u64(&mut self, k: u64) {
-        self.0 = k.wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    }
-
     fn write_u128(&mut self, k: u128) {
         self.0 =
             ((k as u64) ^ ((k >> 64) as u64).rotate_left(29)).wrapping_mul(0x9E37_79B9_7F4A_7C15);

@@ -109,53 +109,8 @@ fn learn(c: char) -> u32 {
     KNOWN | if continues_group(c) { CONTINUES } else { 0 } | form << 2
 }
 
-/// Calls `emit(normalised_char, group_start, group_end)` for every character of the
-/// normalised form of `text`; group bounds are byte offsets into `text`.
-pub fn for_each(text: &str, mut emit: impl FnMut(char, usize, usize)) {
-    // The group at hand: start, end, and its form if it is one character.
-    let mut group: Option<(usize, usize, u32)> = None;
-    for (i, c) in text.char_indices() {
-        let info = info(c);
-        let end = i + c.len_utf8();
-        if info & CONTINUES != 0 {
-            if let Some(g) = group.as_mut() {
-                g.1 = end;
-                g.2 = KNOWN | FORM_MANY << 2;
-                continue;
-            }
-        }
-        if let Some(g) = group.replace((i, end, info)) {
-            emit_group(text, g, &mut emit);
-        }
-    }
-    if let Some(g) = group {
-        emit_group(text, g, &mut emit);
-    }
-}
-
-#[inline(always)]
-fn emit_group(
-    text: &str,
-    (start, end, info): (usize, usize, u32),
-    emit: &mut impl FnMut(char, usize, usize),
-) {
-    match info >> 2 {
-        FORM_NONE => {}
-        FORM_MANY => {
-            for n in text[start..end].nfkc() {
-                push_folded(n, &mut |x| emit(x, start, end));
-            }
-        }
-        form => {
-            if let Some(c) = char::from_u32(form - FORM_CHAR) {
-                emit(c, start, end);
-            }
-        }
-    }
-}
-
-/// The same normalisation fed a character at a time (the index normalises a page's
-/// text as it lays it out, in one pass). [`Stream::end`] closes a text.
+/// The normalisation fed a character at a time (the index normalises a page's text as it
+/// lays it out, in one pass). [`Stream::end`] closes a text.
 #[derive(Default)]
 pub struct Stream {
     /// The group at hand: its first character and what it becomes.
@@ -211,7 +166,12 @@ impl Stream {
 /// The normalised form of `text`.
 pub fn normalize(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for_each(text, |c, _, _| out.push(c));
+    let mut stream = Stream::default();
+    let mut push = |c| out.push(c);
+    for c in text.chars() {
+        stream.push(c, &mut push);
+    }
+    stream.end(&mut push);
     out
 }
 
@@ -276,8 +236,8 @@ mod tests {
     }
 
     /// The full path for every group: what the learnt forms must give.
-    fn the_long_way(text: &str) -> Vec<(char, usize, usize)> {
-        let mut out = Vec::new();
+    fn the_long_way(text: &str) -> String {
+        let mut out = String::new();
         let mut chars = text.char_indices().peekable();
         while let Some((start, c)) = chars.next() {
             let mut end = start + c.len_utf8();
@@ -289,7 +249,7 @@ mod tests {
                 chars.next();
             }
             for n in text[start..end].nfkc() {
-                super::push_folded(n, &mut |x| out.push((x, start, end)));
+                super::push_folded(n, &mut |x| out.push(x));
             }
         }
         out
@@ -316,16 +276,7 @@ mod tests {
             seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
             text.push(tricky[(seed >> 16) as usize % tricky.len()]);
         }
-        let mut got = Vec::new();
-        super::for_each(&text, |c, a, b| got.push((c, a, b)));
-        assert!(got == the_long_way(&text));
-        let mut streamed = Vec::new();
-        let mut stream = super::Stream::default();
-        for c in text.chars() {
-            stream.push(c, &mut |n| streamed.push(n));
-        }
-        stream.end(&mut |n| streamed.push(n));
-        assert!(streamed == got.iter().map(|g| g.0).collect::<Vec<char>>());
+        assert!(normalize(&text) == the_long_way(&text));
     }
 
     #[test]
