@@ -43,7 +43,8 @@ impl Marks {
 }
 
 /// One thread's grams, kept from run to run (so its maps stop growing early), and the
-/// postings of the run at hand as each gram's [`Marks`]. Grams are numbered as first met.
+/// postings of the run at hand as each gram's [`Marks`]. Grams outside the BMP table are
+/// numbered as first met.
 pub(super) struct Grams {
     /// Grams of the Basic Multilingual Plane, with their marks (most of indexing is
     /// looking these up); other grams under full keys, single characters of the BMP in

@@ -13,6 +13,12 @@ pub(super) struct Partition {
     pub(super) lists: Map<Key, GramList>,
 }
 
+/// The number a posting is spelled as: the gap from `next` (the page after the one
+/// listed before it) and the weight.
+fn posting(page: u32, next: u32, w: u8) -> u64 {
+    (((page - next) as u64) << 2) | w as u64
+}
+
 /// A gram's postings: page gaps with their weight (`(gap << 2) | weight`) spelled as
 /// the files spell them ([`encode::push_number_bytes`]), so a list is written as held;
 /// once a gram is on more than a quarter of the pages, bitmaps instead, which say the
@@ -51,10 +57,7 @@ impl Dense {
         let (word, bit) = (page as usize / 64, 1u64 << (page % 64));
         self.present[word] |= bit;
         if w >= W_HEADING {
-            encode::push_number_bytes(
-                &mut self.strong,
-                (((page - self.strong_next) as u64) << 2) | w as u64,
-            );
+            encode::push_number_bytes(&mut self.strong, posting(page, self.strong_next, w));
             self.strong_next = page + 1;
         } else if w == W_REPEATED {
             self.repeated[word] |= bit;
@@ -82,7 +85,7 @@ impl Dense {
             let page = first + i;
             encode::push_number_bytes(
                 &mut self.strong,
-                (((page - self.strong_next) as u64) << 2) | marks.weight(i) as u64,
+                posting(page, self.strong_next, marks.weight(i)),
             );
             self.strong_next = page + 1;
         }
@@ -108,10 +111,7 @@ impl GramList {
     pub(super) fn add(&mut self, page: u32, w: u8) {
         match &mut self.dense {
             Some(d) => d.add(page, w),
-            None => encode::push_number_bytes(
-                &mut self.digits,
-                (((page - self.next) as u64) << 2) | w as u64,
-            ),
+            None => encode::push_number_bytes(&mut self.digits, posting(page, self.next, w)),
         }
         self.next = page + 1;
         self.count += 1;
@@ -191,7 +191,6 @@ impl Partition {
         }
     }
 
-    /// The bucket files of this partition.
     /// Writes the bucket files of this partition (number `part` of `parts`), each handed
     /// to `emit` once made and its lists dropped.
     pub(super) fn files(
@@ -248,7 +247,7 @@ pub(super) fn postings_text(list: &GramList, pages: usize, out: &mut String) {
             let mut next = 0u32;
             list.each(|page, w| {
                 if w >= W_HEADING {
-                    encode::push_number_bytes(&mut tail, (((page - next) as u64) << 2) | w as u64);
+                    encode::push_number_bytes(&mut tail, posting(page, next, w));
                     next = page + 1;
                 }
             });
@@ -260,7 +259,7 @@ pub(super) fn postings_text(list: &GramList, pages: usize, out: &mut String) {
             let mut len = 0;
             let mut next = 0u32;
             list.each(|page, w| {
-                len += encode::number_len((((page - next) as u64) << 2) | w as u64);
+                len += encode::number_len(posting(page, next, w));
                 next = page + 1;
             });
             (Some(len), &d.strong)
@@ -273,7 +272,7 @@ pub(super) fn postings_text(list: &GramList, pages: usize, out: &mut String) {
             Some(_) => {
                 let mut next = 0u32;
                 list.each(|page, w| {
-                    push_number(out, (((page - next) as u64) << 2) | w as u64);
+                    push_number(out, posting(page, next, w));
                     next = page + 1;
                 });
             }
