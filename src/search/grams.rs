@@ -60,9 +60,12 @@ pub(super) struct Grams {
     /// Grams outside `bmp` this run holds postings of.
     touched: Vec<u32>,
     buckets: u32,
+    /// The page at hand's gram keys (a buffer reused from page to page).
+    page_keys: Vec<u64>,
 }
 
 /// A gram of BMP characters as 16-bit groups, zero-padded.
+#[cfg(test)]
 pub(super) fn key_bmp(chars: &[char]) -> Option<u64> {
     let mut k = 0u64;
     for i in 0..GRAM {
@@ -73,6 +76,27 @@ pub(super) fn key_bmp(chars: &[char]) -> Option<u64> {
         k = (k << 16) | c as u64;
     }
     Some(k)
+}
+
+/// The [`key_bmp`] of the gram at every position of `norm` into `keys`, 0 where it
+/// holds a character outside the BMP: rolled from the end, a character at a time, as
+/// a key built afresh at each position cost a tenth of the look-ups.
+fn bmp_keys<'k>(norm: &[char], keys: &'k mut Vec<u64>) -> &'k [u64] {
+    keys.clear();
+    keys.resize(norm.len(), 0);
+    let mut k = 0u64;
+    // How many grams from here on still hold the last wide character met.
+    let mut wide = 0;
+    for (i, &c) in norm.iter().enumerate().rev() {
+        k = (k >> 16) | (c as u64 & 0xFFFF) << (16 * (GRAM - 1));
+        wide = if c as u32 > 0xFFFF {
+            GRAM
+        } else {
+            wide.saturating_sub(1)
+        };
+        keys[i] = if wide == 0 { k } else { 0 };
+    }
+    keys
 }
 
 pub(super) fn widen(k: u64) -> Key {
@@ -94,6 +118,7 @@ impl Grams {
             marks: Vec::new(),
             touched: Vec::new(),
             buckets,
+            page_keys: Vec::new(),
         }
     }
 
@@ -118,6 +143,8 @@ impl Grams {
     pub(super) fn add_page(&mut self, at: usize, norm: &[char], weight: &[u8]) {
         let bit = 1u64 << at;
         let n = norm.len();
+        let mut page_keys = std::mem::take(&mut self.page_keys);
+        let keys = bmp_keys(norm, &mut page_keys);
         for i in 0..n {
             let w = weight[i];
             let c = norm[i];
@@ -136,22 +163,20 @@ impl Grams {
             self.hit(id, bit, w);
             // The slot of a gram a few characters on is asked for now, so it is in the
             // cache when its turn comes: most of this loop was waiting for slots.
-            if let Some(k) = norm.get(i + AHEAD..).and_then(key_bmp) {
+            if let Some(&k) = keys.get(i + AHEAD).filter(|&&k| k != 0) {
                 self.bmp.prefetch(k);
             }
             if i + 1 < n {
-                let gram = &norm[i..(i + GRAM).min(n)];
-                match key_bmp(gram) {
-                    Some(k) => {
-                        self.bmp.hit(k, bit, w);
-                    }
-                    None => {
-                        let id = self.wide_id(key_of(gram));
+                match keys[i] {
+                    0 => {
+                        let id = self.wide_id(key_of(&norm[i..(i + GRAM).min(n)]));
                         self.hit(id, bit, w);
                     }
+                    k => self.bmp.hit(k, bit, w),
                 }
             }
         }
+        self.page_keys = page_keys;
     }
 
     fn wide_id(&mut self, k: Key) -> u32 {
@@ -289,4 +314,30 @@ impl BmpGrams {
 pub(super) struct RunPostings {
     pub(super) first: u32,
     pub(super) by_part: Vec<Vec<(Key, Marks)>>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rolled_keys_are_the_keys_of_each_gram() {
+        let texts = [
+            "",
+            "調",
+            "調査",
+            "調査票の𠮷野家a𠮷",
+            "𠮷",
+            "ab𠮷cdefg𠮷𠮷h",
+        ];
+        let mut buf = Vec::new();
+        for t in texts {
+            let norm: Vec<char> = t.chars().collect();
+            let keys = bmp_keys(&norm, &mut buf).to_vec();
+            let want: Vec<u64> = (0..norm.len())
+                .map(|i| key_bmp(&norm[i..(i + GRAM).min(norm.len())]).unwrap_or(0))
+                .collect();
+            assert_eq!(keys, want, "{t}");
+        }
+    }
 }

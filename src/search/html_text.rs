@@ -134,20 +134,18 @@ fn push_part(parts: &mut Vec<Part>, text: &mut String, role: Role, anchor: Optio
 /// The index just past the `>` closing the tag that starts at `start`, skipping quoted
 /// attribute values.
 fn find_tag_end(b: &[u8], start: usize) -> usize {
-    let mut quote = 0u8;
+    // Jumping from one `>` or quote to the next: every `<span class="...">` of
+    // highlighted code was otherwise read a byte at a time.
     let mut i = start + 1;
-    while i < b.len() {
-        let c = b[i];
-        if quote != 0 {
-            if c == quote {
-                quote = 0;
-            }
-        } else if c == b'"' || c == b'\'' {
-            quote = c;
-        } else if c == b'>' {
-            return i + 1;
+    while let Some(at) = memchr::memchr3(b'>', b'"', b'\'', &b[i.min(b.len())..]) {
+        let at = i + at;
+        if b[at] == b'>' {
+            return at + 1;
         }
-        i += 1;
+        match memchr::memchr(b[at], &b[at + 1..]) {
+            Some(close) => i = at + 1 + close + 1,
+            None => return b.len(),
+        }
     }
     b.len()
 }
@@ -334,5 +332,10 @@ mod tests {
         let parts = body_parts("<a href=\"x\" title=\"a>b\">リンク</a>");
         assert_eq!(parts.len(), 1);
         assert_eq!(parts[0].text, "リンク");
+        let parts = body_parts("<a title='a>\"b' data-x=\"'>\">リンク</a>後");
+        assert_eq!(parts[0].text, "リンク後");
+        // A quote never closed runs to the end: nothing after it is text.
+        let parts = body_parts("前<a title=\"a>リンク</a>");
+        assert_eq!(parts[0].text, "前");
     }
 }

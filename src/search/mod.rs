@@ -146,7 +146,8 @@ fn lay_out(
         let mut pending: Option<char> = None;
         let mut emit = |c: char| norm.push(c);
         for c in part.chars() {
-            if c.is_whitespace() {
+            let info = normalize::Info::of(c);
+            if info.is_whitespace() {
                 if c == '\n' || pending.is_none() {
                     pending = Some(if c == '\n' { '\n' } else { ' ' });
                 }
@@ -158,7 +159,7 @@ fn lay_out(
                 len16 += 1;
             }
             text(c);
-            stream.push(c, &mut emit);
+            stream.push_known(c, info, &mut emit);
             len16 += c.len_utf16();
         }
         stream.end(&mut emit);
@@ -466,7 +467,7 @@ fn index_run<R: std::borrow::Borrow<Record>>(
     let (mut norm, mut weight) = (Vec::new(), Vec::new());
     let mut kinds = Vec::with_capacity(pages.len());
     let mut s = String::new();
-    let mut encoded = String::new();
+    let mut encoded = Vec::new();
     let (first, end) = (pages.start, pages.end);
     for i in pages {
         let r = record(i);
@@ -499,11 +500,12 @@ fn index_run<R: std::borrow::Borrow<Record>>(
 }
 
 /// One page in its text file: URL, title length, encoded text, anchors.
-fn push_text(s: &mut String, l: &Laid, encoded: &str, url: &str) {
+fn push_text(s: &mut String, l: &Laid, encoded: &[u8], url: &str) {
     s.push('[');
     push_js_string(s, url);
     s.push_str(&format!(",{},\"", l.title_len));
-    s.push_str(encoded);
+    // Checked, but ASCII but for the rare character outside the code: a fast check.
+    s.push_str(std::str::from_utf8(encoded).unwrap_or_default());
     s.push_str("\",[");
     for (j, (start, end, anchor)) in l.anchors.iter().enumerate() {
         if j > 0 {
@@ -713,14 +715,20 @@ mod tests {
         }
         let all = postings(&records);
         assert_eq!(from_files.len(), all.len());
-        let mut text = String::new();
+        let mut text = Vec::new();
         for (gram, list) in &all {
             let mut one = GramList::default();
             for &(page, w) in list {
                 one.add(page, w);
             }
+            text.clear();
             postings_text(&one, records.len(), &mut text);
-            assert_eq!(from_files.get(gram), Some(&text), "{gram}");
+            let text = String::from_utf8_lossy(&text);
+            assert_eq!(
+                from_files.get(gram).map(String::as_str),
+                Some(&*text),
+                "{gram}"
+            );
         }
         let texts = files.iter().filter(|f| f.0.contains("/t")).count();
         assert!(texts > 1, "{texts} text files");

@@ -53,10 +53,13 @@ fn push_folded(c: char, out: &mut impl FnMut(char)) {
 }
 
 /// What one character becomes when it stands alone, and whether it joins the group of
-/// the character before it: `KNOWN`, `CONTINUES`, and the form from bit 2 on (`FORM_*`,
-/// or the one character it becomes, plus `FORM_CHAR`).
+/// the character before it: `KNOWN`, `CONTINUES`, `SPACE`, and the form from bit
+/// `FORM_SHIFT` on (`FORM_*`, or the one character it becomes, plus `FORM_CHAR`).
 const KNOWN: u32 = 1;
 const CONTINUES: u32 = 2;
+/// `char::is_whitespace`, which laying out a page's text asks of every character too.
+const SPACE: u32 = 4;
+const FORM_SHIFT: u32 = 3;
 /// More than one character (NFKC's expansions, some lower-case forms): the full path.
 const FORM_MANY: u32 = 0;
 /// None: whitespace.
@@ -66,33 +69,63 @@ const FORM_CHAR: u32 = 2;
 /// The same for every character of the Basic Multilingual Plane, learnt the first time
 /// it is met (0: not yet): the full path of NFKC for every character of a text that is
 /// not plain kana, kanji or ASCII (full-width digits and letters, brackets, dashes)
-/// cost about as much as the rest of indexing its text.
+/// cost about as much as the rest of indexing its text. Kana and kanji are looked up
+/// here too: one load cost less than telling them apart from the rest.
 static BMP: [AtomicU32; 0x10000] = [const { AtomicU32::new(0) }; 0x10000];
 
-fn info(c: char) -> u32 {
-    if c.is_ascii() {
-        // As push_folded does.
-        let form = if c.is_whitespace() {
-            FORM_NONE
+/// The same for ASCII, fixed.
+const ASCII: [u32; 128] = {
+    let mut t = [0u32; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8 as char;
+        // As push_folded does; whitespace as char::is_whitespace has it.
+        t[b] = if matches!(c, ' ' | '\t'..='\r') {
+            KNOWN | SPACE | FORM_NONE << FORM_SHIFT
         } else {
-            c.to_ascii_lowercase() as u32 + FORM_CHAR
+            KNOWN | (c.to_ascii_lowercase() as u32 + FORM_CHAR) << FORM_SHIFT
         };
-        return KNOWN | form << 2;
+        b += 1;
     }
-    if is_stable(c) {
-        return KNOWN | (c as u32 + FORM_CHAR) << 2;
+    t
+};
+
+/// What laying out and normalising need to know of a character, looked up once.
+#[derive(Clone, Copy)]
+pub struct Info(u32);
+
+impl Info {
+    #[inline(always)]
+    pub fn of(c: char) -> Info {
+        Info(info(c))
     }
-    let Some(slot) = BMP.get(c as usize) else {
-        return learn(c);
-    };
-    match slot.load(Ordering::Relaxed) {
-        0 => {
-            let info = learn(c);
-            slot.store(info, Ordering::Relaxed);
-            info
-        }
-        info => info,
+
+    /// `char::is_whitespace`.
+    #[inline(always)]
+    pub fn is_whitespace(self) -> bool {
+        self.0 & SPACE != 0
     }
+}
+
+#[inline(always)]
+fn info(c: char) -> u32 {
+    if let Some(&info) = ASCII.get(c as usize) {
+        return info;
+    }
+    match BMP.get(c as usize).map(|slot| slot.load(Ordering::Relaxed)) {
+        Some(0) | None => learn_once(c),
+        Some(info) => info,
+    }
+}
+
+/// [`info`] for a character not met yet, kept for the next time when in the BMP.
+#[cold]
+fn learn_once(c: char) -> u32 {
+    let info = learn(c);
+    if let Some(slot) = BMP.get(c as usize) {
+        slot.store(info, Ordering::Relaxed);
+    }
+    info
 }
 
 /// [`info`] the long way.
@@ -106,7 +139,8 @@ fn learn(c: char) -> u32 {
         [one] => one as u32 + FORM_CHAR,
         _ => FORM_MANY,
     };
-    KNOWN | if continues_group(c) { CONTINUES } else { 0 } | form << 2
+    let space = if c.is_whitespace() { SPACE } else { 0 };
+    KNOWN | space | if continues_group(c) { CONTINUES } else { 0 } | form << FORM_SHIFT
 }
 
 /// The normalisation fed a character at a time (the index normalises a page's text as it
@@ -120,16 +154,23 @@ pub struct Stream {
 }
 
 impl Stream {
-    #[inline]
+    // Inlined, as `end` is, into the loop that lays out a page: called for every
+    // character, both were a tenth of the index's time as calls of their own.
+    #[inline(always)]
     pub fn push(&mut self, c: char, emit: &mut impl FnMut(char)) {
-        let info = info(c);
+        self.push_known(c, Info::of(c), emit)
+    }
+
+    /// The same for a character whose [`Info`] is known.
+    #[inline(always)]
+    pub fn push_known(&mut self, c: char, Info(info): Info, emit: &mut impl FnMut(char)) {
         if info & CONTINUES != 0 {
             if let Some((first, form)) = self.pending.as_mut() {
                 if self.group.is_empty() {
                     self.group.push(*first);
                 }
                 self.group.push(c);
-                *form = KNOWN | FORM_MANY << 2;
+                *form = KNOWN | FORM_MANY << FORM_SHIFT;
                 return;
             }
         }
@@ -138,28 +179,32 @@ impl Stream {
     }
 
     /// Ends the text: its last group is emitted.
-    #[inline]
+    #[inline(always)]
     pub fn end(&mut self, emit: &mut impl FnMut(char)) {
         let Some((first, info)) = self.pending.take() else {
             return;
         };
-        match info >> 2 {
+        match info >> FORM_SHIFT {
             FORM_NONE => {}
-            FORM_MANY => {
-                if self.group.is_empty() {
-                    self.group.push(first);
-                }
-                for n in self.group.nfkc() {
-                    push_folded(n, emit);
-                }
-                self.group.clear();
-            }
+            FORM_MANY => self.end_many(first, emit),
             form => {
                 if let Some(c) = char::from_u32(form - FORM_CHAR) {
                     emit(c);
                 }
             }
         }
+    }
+
+    /// The group at hand the long way: NFKC over all of it.
+    #[cold]
+    fn end_many(&mut self, first: char, emit: &mut impl FnMut(char)) {
+        if self.group.is_empty() {
+            self.group.push(first);
+        }
+        for n in self.group.nfkc() {
+            push_folded(n, emit);
+        }
+        self.group.clear();
     }
 }
 

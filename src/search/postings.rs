@@ -3,7 +3,7 @@
 
 use super::grams::{Marks, RunPostings};
 use super::{bucket_of, chars_of, encode, Key, Map, DIR, W_HEADING, W_REPEATED};
-use encode::{push_js_string, push_number};
+use encode::push_js_string;
 
 /// The postings of every gram of a partition so far, held compact until the files are
 /// written (four bytes a posting, for every gram at once, made the index the largest
@@ -92,7 +92,7 @@ impl Dense {
     }
 
     /// The pages as the files' bitmap: six pages a digit.
-    fn push_bitmap(&self, pages: usize, out: &mut String) {
+    fn push_bitmap(&self, pages: usize, out: &mut Vec<u8>) {
         for k in 0..pages.div_ceil(6) {
             let (word, off) = (k * 6 / 64, k * 6 % 64);
             let mut v = self.present[word] >> off;
@@ -101,7 +101,7 @@ impl Dense {
                     v |= next << (64 - off);
                 }
             }
-            out.push(encode::DIGITS[(v & 63) as usize] as char);
+            out.push(encode::DIGITS[(v & 63) as usize]);
         }
     }
 }
@@ -207,34 +207,37 @@ impl Partition {
             .map(|(k, list)| (bucket_of(k, buckets), k, list))
             .collect();
         entries.sort_unstable_by_key(|e| (e.0, e.1));
-        let mut list_text = String::new();
+        let (mut gram, mut quoted) = (String::new(), String::new());
         let mut entries = entries.into_iter().peekable();
         for b in (part..buckets).step_by(parts as usize) {
-            let mut s = format!("tebikiSearch(\"g{b}\",[");
+            // Bytes, not a String: the digits are ASCII, and checking that they are UTF-8
+            // read most of the index's bytes once more.
+            let mut s = format!("tebikiSearch(\"g{b}\",[").into_bytes();
             let mut first = true;
             while let Some((_, k, list)) = entries.next_if(|e| e.0 == b) {
                 if !first {
-                    s.push(',');
+                    s.push(b',');
                 }
                 first = false;
-                let gram: String = chars_of(k).collect();
-                push_js_string(&mut s, &gram);
-                s.push_str(",\"");
-                postings_text(&list, pages, &mut list_text);
-                s.push_str(&list_text);
-                s.push('"');
+                gram.clear();
+                gram.extend(chars_of(k));
+                quoted.clear();
+                push_js_string(&mut quoted, &gram);
+                s.extend_from_slice(quoted.as_bytes());
+                s.extend_from_slice(b",\"");
+                postings_text(&list, pages, &mut s);
+                s.push(b'"');
             }
-            s.push_str("]);\n");
-            emit(format!("{DIR}/g{b}.js"), s.into_bytes());
+            s.extend_from_slice(b"]);\n");
+            emit(format!("{DIR}/g{b}.js"), s);
         }
     }
 }
 
-/// A posting list as text: page gaps with their weight in the digits of [`encode`], or,
+/// A posting list as text, appended to `out`: page gaps with their weight in the digits of [`encode`], or,
 /// when shorter, `!` and a bitmap of the pages (six per digit) followed by the pages of
 /// title and heading weight (a gram that common gives no "repeated" weight).
-pub(super) fn postings_text(list: &GramList, pages: usize, out: &mut String) {
-    out.clear();
+pub(super) fn postings_text(list: &GramList, pages: usize, out: &mut Vec<u8>) {
     let bitmap_len = pages.div_ceil(6) + 1;
     // The gap form's length, and the bitmap form's tail (the strong pages), each made
     // only when needed: most postings are in lists so common that a bitmap wins
@@ -267,26 +270,25 @@ pub(super) fn postings_text(list: &GramList, pages: usize, out: &mut String) {
     };
     if gap_len.is_some_and(|l| l <= bitmap_len + strong.len()) {
         match &list.dense {
-            // Digits are ASCII.
-            None => out.push_str(std::str::from_utf8(&list.digits).unwrap_or_default()),
+            None => out.extend_from_slice(&list.digits),
             Some(_) => {
                 let mut next = 0u32;
                 list.each(|page, w| {
-                    push_number(out, posting(page, next, w));
+                    encode::push_number_bytes(out, posting(page, next, w));
                     next = page + 1;
                 });
             }
         }
         return;
     }
-    out.push('!');
+    out.push(b'!');
     match &list.dense {
         Some(d) => d.push_bitmap(pages, out),
         None => {
             let mut bits = vec![0u8; pages.div_ceil(6)];
             list.each(|page, _| bits[page as usize / 6] |= 1 << (page % 6));
-            out.extend(bits.iter().map(|&d| encode::DIGITS[d as usize] as char));
+            out.extend(bits.iter().map(|&d| encode::DIGITS[d as usize]));
         }
     }
-    out.push_str(std::str::from_utf8(strong).unwrap_or_default());
+    out.extend_from_slice(strong);
 }
