@@ -45,13 +45,16 @@ impl Marks {
 /// One thread's grams, kept from run to run (so its maps stop growing early), and the
 /// postings of the run at hand as each gram's [`Marks`]. Grams outside the BMP table are
 /// numbered as first met.
+///
+/// Single characters are not looked up as the text is read: a page holds a character
+/// exactly where a gram starts with it (the last character's gram is the character
+/// alone), so a run's singles are gathered from its grams' marks when it ends, once per
+/// gram met rather than once per character read.
 pub(super) struct Grams {
     /// Grams of the Basic Multilingual Plane, with their marks (most of indexing is
-    /// looking these up); other grams under full keys, single characters of the BMP in
-    /// a table (`id + 1`, 0 for none).
+    /// looking these up); other grams under full keys.
     bmp: BmpGrams,
     wide: Map<Key, u32>,
-    singles: Vec<u32>,
     keys: Vec<Key>,
     /// The bucket of each gram.
     bucket: Vec<u32>,
@@ -59,10 +62,106 @@ pub(super) struct Grams {
     marks: Vec<Marks>,
     /// Grams outside `bmp` this run holds postings of.
     touched: Vec<u32>,
+    singles: Singles,
     buckets: u32,
     /// The page at hand's gram keys (a buffer reused from page to page).
     page_keys: Vec<u64>,
 }
+
+/// The single characters met: those of the BMP by a table (`number + 1`, 0 for none),
+/// the others by a map.
+struct Singles {
+    bmp: Vec<u32>,
+    wide: Map<Key, u32>,
+    list: Vec<Single>,
+    /// Singles this run holds postings of.
+    touched: Vec<u32>,
+    buckets: u32,
+}
+
+impl Singles {
+    /// The number of the single character `c`.
+    fn number(&mut self, c: u32) -> usize {
+        if let Some(&n) = self.bmp.get(c as usize).filter(|&&n| n != 0) {
+            return n as usize - 1;
+        }
+        let key = (c as Key) << FIRST;
+        if let Some(&n) = self.wide.get(&key) {
+            return n as usize;
+        }
+        let n = self.list.len();
+        self.list.push(Single {
+            key,
+            bucket: bucket_of(key, self.buckets),
+            marks: Marks::default(),
+            twice: 0,
+        });
+        match self.bmp.get_mut(c as usize) {
+            Some(slot) => *slot = n as u32 + 1,
+            None => {
+                self.wide.insert(key, n as u32);
+            }
+        }
+        n
+    }
+
+    /// Adds a gram's marks in the run to the single character it starts with.
+    fn gather(&mut self, gram: Key, marks: &Marks) {
+        let n = self.number((gram >> FIRST) as u32);
+        if self.list[n].marks.pages == 0 {
+            self.touched.push(n as u32);
+        }
+        self.list[n].gather(marks);
+    }
+
+    /// The run's singles with their marks, which are cleared for the next run.
+    fn take_run(&mut self) -> impl Iterator<Item = (Key, u32, Marks)> + '_ {
+        let list = &mut self.list;
+        self.touched.drain(..).map(move |n| {
+            let single = &mut list[n as usize];
+            (single.key, single.bucket, single.take())
+        })
+    }
+}
+
+/// A single character's postings in the run at hand, gathered from the grams that start
+/// with it.
+struct Single {
+    key: Key,
+    bucket: u32,
+    marks: Marks,
+    /// Pages where more than one gram starting with it was met, so it is repeated.
+    twice: u64,
+}
+
+impl Single {
+    /// Adds the postings of a gram starting with this character: the pages of either,
+    /// each page's weight the greater of the two.
+    #[inline(always)]
+    fn gather(&mut self, m: &Marks) {
+        let s = &mut self.marks;
+        self.twice |= s.pages & m.pages;
+        s.pages |= m.pages;
+        // The greater of two 2-bit weights, a page per bit: the one with the high bit,
+        // or either low bit when both have it or neither does.
+        let (hs, ls) = (s.high, s.low);
+        s.low = (ls & (hs | !m.high)) | (m.low & (m.high | !hs));
+        s.high = hs | m.high;
+    }
+
+    /// The run's marks, cleared for the next run: a page where the character stands
+    /// more than once weighs at least "repeated", as [`Marks::hit`] would have it.
+    fn take(&mut self) -> Marks {
+        let mut m = std::mem::take(&mut self.marks);
+        // "Repeated" is weight 1: the low bit alone.
+        m.low |= self.twice & !m.high;
+        self.twice = 0;
+        m
+    }
+}
+
+/// How far up a [`Key`] its first character lies.
+const FIRST: u32 = 21 * (GRAM as u32 - 1);
 
 /// A gram of BMP characters as 16-bit groups, zero-padded.
 #[cfg(test)]
@@ -112,68 +211,42 @@ impl Grams {
         Grams {
             bmp: BmpGrams::new(),
             wide: Map::default(),
-            singles: vec![0; 0x10000],
             keys: Vec::new(),
             bucket: Vec::new(),
             marks: Vec::new(),
             touched: Vec::new(),
+            singles: Singles {
+                bmp: vec![0; 0x10000],
+                wide: Map::default(),
+                list: Vec::new(),
+                touched: Vec::new(),
+                buckets,
+            },
             buckets,
             page_keys: Vec::new(),
         }
     }
 
-    fn new_id(&mut self, k: Key) -> u32 {
-        let id = self.keys.len() as u32;
-        self.keys.push(k);
-        self.bucket.push(bucket_of(k, self.buckets));
-        self.marks.push(Marks::default());
-        id
-    }
-
-    /// Notes that the run's page of bit `bit` holds gram `id` (not one of `bmp`).
-    #[inline(always)]
-    fn hit(&mut self, id: u32, bit: u64, w: u8) {
-        if self.marks[id as usize].hit(bit, w) {
-            self.touched.push(id);
-        }
-    }
-
-    /// Every character of the run's page `at` (0..RUN) as a single, and the gram
-    /// starting at every character but the last (whose gram is the single).
+    /// The gram starting at every character of the run's page `at` (0..RUN).
     pub(super) fn add_page(&mut self, at: usize, norm: &[char], weight: &[u8]) {
         let bit = 1u64 << at;
         let n = norm.len();
         let mut page_keys = std::mem::take(&mut self.page_keys);
         let keys = bmp_keys(norm, &mut page_keys);
-        for i in 0..n {
-            let w = weight[i];
-            let c = norm[i];
-            let id = if (c as u32) < 0x10000 {
-                match self.singles[c as usize] {
-                    0 => {
-                        let id = self.new_id(key_of(&norm[i..i + 1]));
-                        self.singles[c as usize] = id + 1;
-                        id
-                    }
-                    s => s - 1,
-                }
-            } else {
-                self.wide_id(key_of(&norm[i..i + 1]))
-            };
-            self.hit(id, bit, w);
+        for (i, (&k, &w)) in keys.iter().zip(weight).enumerate() {
             // The slot of a gram a few characters on is asked for now, so it is in the
             // cache when its turn comes: most of this loop was waiting for slots.
-            if let Some(&k) = keys.get(i + AHEAD).filter(|&&k| k != 0) {
-                self.bmp.prefetch(k);
+            if let Some(&ahead) = keys.get(i + AHEAD).filter(|&&k| k != 0) {
+                self.bmp.prefetch(ahead);
             }
-            if i + 1 < n {
-                match keys[i] {
-                    0 => {
-                        let id = self.wide_id(key_of(&norm[i..(i + GRAM).min(n)]));
-                        self.hit(id, bit, w);
+            match k {
+                0 => {
+                    let id = self.wide_id(key_of(&norm[i..(i + GRAM).min(n)]));
+                    if self.marks[id as usize].hit(bit, w) {
+                        self.touched.push(id);
                     }
-                    k => self.bmp.hit(k, bit, w),
                 }
+                k => self.bmp.hit(k, bit, w),
             }
         }
         self.page_keys = page_keys;
@@ -183,7 +256,10 @@ impl Grams {
         if let Some(&id) = self.wide.get(&k) {
             return id;
         }
-        let id = self.new_id(k);
+        let id = self.keys.len() as u32;
+        self.keys.push(k);
+        self.bucket.push(bucket_of(k, self.buckets));
+        self.marks.push(Marks::default());
         self.wide.insert(k, id);
         id
     }
@@ -195,16 +271,28 @@ impl Grams {
         let by_part = &mut out.by_part;
         by_part.resize_with(parts as usize, Vec::new);
         by_part.iter_mut().for_each(Vec::clear);
+        // A gram of one character, the last of a text, is that character's single.
+        let alone = |key: Key| key & ((1 << FIRST) - 1) == 0;
         for &id in &self.touched {
             let i = id as usize;
             let marks = std::mem::take(&mut self.marks[i]);
-            by_part[(self.bucket[i] % parts) as usize].push((self.keys[i], marks));
-        }
-        for (k, marks) in self.bmp.take_run() {
-            let key = widen(k);
-            by_part[(bucket_of(key, self.buckets) % parts) as usize].push((key, marks));
+            let key = self.keys[i];
+            self.singles.gather(key, &marks);
+            if !alone(key) {
+                by_part[(self.bucket[i] % parts) as usize].push((key, marks));
+            }
         }
         self.touched.clear();
+        for (k, marks) in self.bmp.take_run() {
+            let key = widen(k);
+            self.singles.gather(key, &marks);
+            if !alone(key) {
+                by_part[(bucket_of(key, self.buckets) % parts) as usize].push((key, marks));
+            }
+        }
+        for (key, bucket, marks) in self.singles.take_run() {
+            by_part[(bucket % parts) as usize].push((key, marks));
+        }
     }
 }
 
@@ -319,6 +407,53 @@ pub(super) struct RunPostings {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::HashMap;
+
+    #[test]
+    fn singles_gathered_from_grams_are_singles_read_one_by_one() {
+        // Pages of a few characters (one outside the BMP) with title, heading and
+        // body weights; each character's postings as reading it where it stands gives
+        // them: its weight where it stands once, at least "repeated" where more often.
+        let alphabet: Vec<char> = "調a𠮷".chars().collect();
+        let mut seed = 7u64;
+        let mut next = |n: u64| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) % n
+        };
+        let mut grams = Grams::new(7);
+        let as_tuples = |m: HashMap<Key, Marks>| -> HashMap<Key, (u64, u64, u64)> {
+            m.into_iter()
+                .map(|(k, m)| (k, (m.pages, m.low, m.high)))
+                .collect()
+        };
+        // Several runs: the singles' marks are cleared between them.
+        for _ in 0..5 {
+            let mut want: HashMap<Key, Marks> = HashMap::new();
+            for page in 0..64u64 {
+                let len = next(24) as usize;
+                let norm: Vec<char> = (0..len).map(|_| alphabet[next(3) as usize]).collect();
+                let weight: Vec<u8> = (0..len)
+                    .map(|_| [0, 0, 0, 2, 3][next(5) as usize])
+                    .collect();
+                grams.add_page(page as usize, &norm, &weight);
+                for (&c, &w) in norm.iter().zip(&weight) {
+                    want.entry(key_of(&[c])).or_default().hit(1 << page, w);
+                }
+            }
+            let mut out = RunPostings::default();
+            grams.finish(&mut out);
+            let got: HashMap<Key, Marks> = out
+                .by_part
+                .iter()
+                .flatten()
+                .filter(|(k, _)| k & ((1 << FIRST) - 1) == 0)
+                .map(|&(k, m)| (k, m))
+                .collect();
+            assert_eq!(as_tuples(got), as_tuples(want));
+        }
+    }
 
     #[test]
     fn rolled_keys_are_the_keys_of_each_gram() {
