@@ -51,10 +51,15 @@ pub fn body_parts(html: &str) -> Vec<Part> {
     let b = html.as_bytes();
     let mut i = 0;
     let mut run = 0;
-    // Tags only: text between them is copied in one piece.
-    while let Some(lt) = memchr::memchr(b'<', &b[i..]) {
-        i += lt;
-        decode_into(&html[run..i], &mut text);
+    // Tags and references only: text between them is copied in one piece.
+    while let Some(at) = memchr::memchr2(b'<', b'&', &b[i..]) {
+        i += at;
+        text.push_str(&html[run..i]);
+        if b[i] == b'&' {
+            i += push_reference(&html[i..], &mut text);
+            run = i;
+            continue;
+        }
         if b[i..].starts_with(b"<!--") {
             i = memchr::memmem::find(&b[i..], b"-->").map_or(b.len(), |e| i + e + 3);
             run = i;
@@ -104,7 +109,7 @@ pub fn body_parts(html: &str) -> Vec<Part> {
         i = end;
         run = i;
     }
-    decode_into(&html[run..], &mut text);
+    text.push_str(&html[run..]);
     match heading {
         Some((_, id)) => push_part(&mut parts, &mut text, Role::Heading, Some(anchor(id))),
         None => push_part(&mut parts, &mut text, Role::Text, None),
@@ -159,46 +164,51 @@ fn attribute(tag: &str, name: &str) -> Option<String> {
     Some(out)
 }
 
-/// Appends `s` with its character references decoded. The sanitiser keeps only valid
-/// references; the named ones a Markdown author is likely to type are known here.
+/// Appends `s` with its character references decoded.
 fn decode_into(s: &str, out: &mut String) {
     let mut rest = s;
     while let Some(amp) = memchr::memchr(b'&', rest.as_bytes()) {
         out.push_str(&rest[..amp]);
         rest = &rest[amp..];
-        // A reference is short; bytes, since the 40th may fall inside a character.
-        let Some(semi) = rest.bytes().take(40).position(|b| b == b';') else {
-            out.push('&');
-            rest = &rest[1..];
-            continue;
-        };
-        let body = &rest[1..semi];
-        let decoded = if let Some(num) = body.strip_prefix('#') {
-            let n = if let Some(hex) = num.strip_prefix(['x', 'X']) {
-                u32::from_str_radix(hex, 16).ok()
-            } else {
-                num.parse::<u32>().ok()
-            };
-            n.map(|n| {
-                char::from_u32(n)
-                    .filter(|&c| c != '\0')
-                    .unwrap_or('\u{FFFD}')
-            })
-        } else {
-            named(body)
-        };
-        match decoded {
-            Some(c) => {
-                out.push(c);
-                rest = &rest[semi + 1..];
-            }
-            None => {
-                out.push('&');
-                rest = &rest[1..];
-            }
-        }
+        rest = &rest[push_reference(rest, out)..];
     }
     out.push_str(rest);
+}
+
+/// Appends the character of the reference `s` starts with (at its `&`), or the `&`
+/// itself when none is there; returns the bytes read. The sanitiser keeps only valid
+/// references; the named ones a Markdown author is likely to type are known here.
+fn push_reference(s: &str, out: &mut String) -> usize {
+    // A reference is short; bytes, since the 40th may fall inside a character.
+    let Some(semi) = s.bytes().take(40).position(|b| b == b';') else {
+        out.push('&');
+        return 1;
+    };
+    let body = &s[1..semi];
+    let decoded = if let Some(num) = body.strip_prefix('#') {
+        let n = if let Some(hex) = num.strip_prefix(['x', 'X']) {
+            u32::from_str_radix(hex, 16).ok()
+        } else {
+            num.parse::<u32>().ok()
+        };
+        n.map(|n| {
+            char::from_u32(n)
+                .filter(|&c| c != '\0')
+                .unwrap_or('\u{FFFD}')
+        })
+    } else {
+        named(body)
+    };
+    match decoded {
+        Some(c) => {
+            out.push(c);
+            semi + 1
+        }
+        None => {
+            out.push('&');
+            1
+        }
+    }
 }
 
 fn named(name: &str) -> Option<char> {
