@@ -651,6 +651,46 @@ mod tests {
     }
 
     #[test]
+    fn parts_lose_their_outer_whitespace_and_empty_ones_leave_no_trace() {
+        let part = |text: &str, role, anchor: Option<(&str, &str)>| Part {
+            text: text.into(),
+            role,
+            anchor: anchor.map(|(id, label)| Anchor {
+                id: id.into(),
+                label: label.into(),
+            }),
+        };
+        let r = Record {
+            url: "pages/x/".into(),
+            title: " 題 ".into(),
+            kind: ("pages".into(), "解説".into()),
+            category: None,
+            parts: vec![
+                part("  前  後 \n", Role::Text, None),
+                part(" \n ", Role::Text, None),
+                part(" ", Role::Text, Some(("contacts-heading", "照会先"))),
+                part("\n 見出し ", Role::Heading, Some(("h", ""))),
+            ],
+        };
+        let (mut norm, mut weight) = (Vec::new(), Vec::new());
+        let mut text = String::new();
+        let laid = lay_out(&r, &mut norm, &mut weight, |c| text.push(c));
+        assert_eq!(text, "題\n前 後\n\n見出し");
+        assert_eq!(laid.title_len, 1);
+        let anchors: Vec<(usize, usize, &str, &str)> = laid
+            .anchors
+            .iter()
+            .map(|(s, e, a)| (*s, *e, a.id.as_str(), a.label.as_str()))
+            .collect();
+        assert_eq!(
+            anchors,
+            vec![(6, 6, "contacts-heading", "照会先"), (7, 10, "h", "")]
+        );
+        assert_eq!(norm.iter().collect::<String>(), "題前後見出し");
+        assert_eq!(weight, vec![W_TITLE, 0, 0, W_HEADING, W_HEADING, W_HEADING]);
+    }
+
+    #[test]
     fn postings_list_every_page_once_in_order() {
         let records = [
             page("一", "調査の調査"),
