@@ -15,7 +15,7 @@ mod swap;
 
 use crate::diagnostics::Diagnostic;
 use lock::{Lock, LockError};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::ffi::{OsStr, OsString};
 use std::io;
 use std::path::{Path, PathBuf};
@@ -72,6 +72,9 @@ pub struct Staging {
     lock: Option<Lock>,
     created: Vec<PathBuf>,
     published: bool,
+    /// Folders of the staging folder made so far: thousands of files go to one folder
+    /// (the search index's), and making sure of it again cost two system calls a file.
+    made: Mutex<HashSet<PathBuf>>,
 }
 
 impl Staging {
@@ -86,6 +89,7 @@ impl Staging {
             lock: None,
             created: Vec::new(),
             published: false,
+            made: Mutex::new(HashSet::new()),
         };
         let (id, given) = (staging.id, target.given.clone());
         let lock_path = parent.join(dotted(&name, "lock"));
@@ -136,7 +140,7 @@ impl Staging {
     /// threads.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
         let path = self.place(rel)?;
-        std::fs::write(path, bytes)
+        self.retried(&path, || std::fs::write(&path, bytes))
     }
 
     /// The page at `url` (`""`, `surveys/x/`) goes to `url/index.html`.
@@ -151,7 +155,19 @@ impl Staging {
 
     pub fn copy(&self, from: &Path, rel: &str) -> io::Result<()> {
         let path = self.place(rel)?;
-        std::fs::copy(from, path).map(|_| ())
+        self.retried(&path, || std::fs::copy(from, &path).map(|_| ()))
+    }
+
+    /// Runs `put`, which makes the file at `path`; when its folder, made earlier, was
+    /// removed since, makes the folder again and runs `put` once more.
+    fn retried(&self, path: &Path, put: impl Fn() -> io::Result<()>) -> io::Result<()> {
+        match put() {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                self.make_parent(path, true)?;
+                put()
+            }
+            done => done,
+        }
     }
 
     /// The path of `rel` in the staging folder, its folders created.
@@ -160,10 +176,26 @@ impl Staging {
             return Err(io::Error::new(io::ErrorKind::Interrupted, "interrupted"));
         }
         let path = self.dir()?.join(rel);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
+        self.make_parent(&path, false)?;
         Ok(path)
+    }
+
+    /// Makes the folder `path` goes in, unless this staging folder made it already (or
+    /// `again`).
+    fn make_parent(&self, path: &Path, again: bool) -> io::Result<()> {
+        let Some(parent) = path.parent() else {
+            return Ok(());
+        };
+        let made = |m: &HashSet<PathBuf>| m.contains(parent);
+        if !again && made(&self.made.lock().unwrap_or_else(PoisonError::into_inner)) {
+            return Ok(());
+        }
+        std::fs::create_dir_all(parent)?;
+        self.made
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(parent.to_path_buf());
+        Ok(())
     }
 
     /// Swaps the finished site in and deletes the old one. Deleting the old site cannot
@@ -461,4 +493,36 @@ fn exit_after_cleanup(code: i32) -> ! {
         eprintln!("Interrupted before anything was written.");
     }
     std::process::exit(code)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_folder_made_once_is_made_again_when_it_has_gone() {
+        let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let target = Target {
+            path: tmp.path().join("public"),
+            given: PathBuf::from("public"),
+            force: false,
+        };
+        let (staging, _) = Staging::create(&target).unwrap_or_else(|d| panic!("{d:?}"));
+        let dir = staging.dir().map(Path::to_path_buf).unwrap_or_default();
+        staging
+            .write("search/data/a.js", b"a")
+            .unwrap_or_else(|e| panic!("{e}"));
+        staging
+            .write("search/data/b.js", b"b")
+            .unwrap_or_else(|e| panic!("{e}"));
+        std::fs::remove_dir_all(dir.join("search")).unwrap_or_else(|e| panic!("{e}"));
+        staging
+            .write("search/data/c.js", b"c")
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            std::fs::read(dir.join("search/data/c.js")).ok(),
+            Some(b"c".to_vec())
+        );
+        assert!(!dir.join("search/data/a.js").exists());
+    }
 }
