@@ -174,11 +174,14 @@ impl Partition {
                     list.count += added;
                 }
                 None => {
-                    // Grow by a quarter rather than double: these lists are most of the
-                    // index's memory.
+                    // Long lists grow by a quarter rather than double: they are most of
+                    // the index's memory. Short ones double (from 8 bytes): growing a
+                    // byte or two a run, they were reallocated at nearly every run.
                     let need = added as usize * 2;
-                    if list.digits.capacity() - list.digits.len() < need {
-                        list.digits.reserve_exact(need.max(list.digits.len() / 4));
+                    let len = list.digits.len();
+                    if list.digits.capacity() - len < need {
+                        let more = if len < 1024 { len.max(8) } else { len / 4 };
+                        list.digits.reserve_exact(need.max(more));
                     }
                     let mut bits = marks.pages;
                     while bits != 0 {
