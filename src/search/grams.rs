@@ -178,8 +178,9 @@ pub(super) fn key_bmp(chars: &[char]) -> Option<u64> {
 }
 
 /// The [`key_bmp`] of the gram at every position of `norm` into `keys`, 0 where it
-/// holds a character outside the BMP: rolled from the end, a character at a time, as
-/// a key built afresh at each position cost a tenth of the look-ups.
+/// holds a character outside the BMP: rolled from the end, a character at a time,
+/// rather than built afresh at each position, twice (for the look-up and for the
+/// prefetch ahead of it).
 fn bmp_keys<'k>(norm: &[char], keys: &'k mut Vec<u64>) -> &'k [u64] {
     keys.clear();
     keys.resize(norm.len(), 0);
