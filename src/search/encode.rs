@@ -77,6 +77,7 @@ pub fn numbers(digits: &[u8]) -> impl Iterator<Item = u64> + '_ {
     })
 }
 
+#[cfg(test)]
 pub fn read_numbers(s: &str) -> Vec<u64> {
     numbers(s.as_bytes()).collect()
 }
@@ -148,6 +149,7 @@ impl TextCode {
         TextCode { table, codes, bmp }
     }
 
+    #[cfg(test)]
     pub fn encode(&self, text: &str) -> String {
         let mut out = Vec::new();
         for c in text.chars() {

@@ -504,7 +504,7 @@ fn push_text(s: &mut String, l: &Laid, encoded: &[u8], url: &str) {
     s.push('[');
     push_js_string(s, url);
     s.push_str(&format!(",{},\"", l.title_len));
-    // Checked, but ASCII but for the rare character outside the code: a fast check.
+    // Codes are ASCII, characters outside the code are UTF-8: the check is a fast one.
     s.push_str(std::str::from_utf8(encoded).unwrap_or_default());
     s.push_str("\",[");
     for (j, (start, end, anchor)) in l.anchors.iter().enumerate() {

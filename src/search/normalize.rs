@@ -70,7 +70,8 @@ const FORM_CHAR: u32 = 2;
 /// it is met (0: not yet): the full path of NFKC for every character of a text that is
 /// not plain kana, kanji or ASCII (full-width digits and letters, brackets, dashes)
 /// cost about as much as the rest of indexing its text. Kana and kanji are looked up
-/// here too: one load cost less than telling them apart from the rest.
+/// here too, so that one load answers for every BMP character, its whitespace bit
+/// included.
 static BMP: [AtomicU32; 0x10000] = [const { AtomicU32::new(0) }; 0x10000];
 
 /// The same for ASCII, fixed.
@@ -250,6 +251,19 @@ mod tests {
             "人口動態調査"
         );
         assert_eq!(normalize("privacy by design"), "privacybydesign");
+    }
+
+    #[test]
+    fn the_whitespace_bit_is_char_is_whitespace() {
+        // Laying out a page's text collapses whitespace by this bit alone: from the
+        // ASCII table, the learnt table, and the long way beyond the BMP.
+        for c in (0..0x1_0400u32).filter_map(char::from_u32) {
+            assert_eq!(
+                super::Info::of(c).is_whitespace(),
+                c.is_whitespace(),
+                "{c:?}"
+            );
+        }
     }
 
     #[test]

@@ -186,15 +186,12 @@ impl Staging {
         let Some(parent) = path.parent() else {
             return Ok(());
         };
-        let made = |m: &HashSet<PathBuf>| m.contains(parent);
-        if !again && made(&self.made.lock().unwrap_or_else(PoisonError::into_inner)) {
+        let made = || self.made.lock().unwrap_or_else(PoisonError::into_inner);
+        if !again && made().contains(parent) {
             return Ok(());
         }
         std::fs::create_dir_all(parent)?;
-        self.made
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .insert(parent.to_path_buf());
+        made().insert(parent.to_path_buf());
         Ok(())
     }
 
