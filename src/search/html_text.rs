@@ -60,6 +60,23 @@ pub fn body_parts(html: &str) -> Vec<Part> {
             run = i;
             continue;
         }
+        // Highlighted code is most of a body's tags: its spans neither break lines nor
+        // start headings, so they are skipped before any other reading of a tag.
+        if b[i..].starts_with(b"</span>") {
+            i += 7;
+            run = i;
+            continue;
+        }
+        if b[i..].starts_with(b"<span class=\"") {
+            let value = i + 13;
+            if let Some(q) = memchr::memchr(b'"', &b[value..]) {
+                if b.get(value + q + 1) == Some(&b'>') {
+                    i = value + q + 2;
+                    run = i;
+                    continue;
+                }
+            }
+        }
         if b[i..].starts_with(b"<!--") {
             i = memchr::memmem::find(&b[i..], b"-->").map_or(b.len(), |e| i + e + 3);
             run = i;
@@ -335,6 +352,34 @@ mod tests {
             body_parts("<p>表</p><svg role=\"img\"><title>図</title><text>1</text></svg><p>後</p>");
         let text: String = parts.iter().map(|p| p.text.trim()).collect();
         assert_eq!(text.split_whitespace().collect::<String>(), "表後");
+    }
+
+    #[test]
+    fn highlighted_spans_read_as_any_other_tag() {
+        // Spans take a short cut; the same markup spelled `SPAN` takes the general path.
+        let cases = [
+            "<pre><code><span class=\"hl-a\">{</span>\n  <span class=\"hl-b\">&quot;k&quot;</span>:</code></pre>",
+            "<span class=\"a\" title=\"x\">一</span><span class=\"a>b\">二</span>三",
+            "<span class=\"a\"><h2 id=\"見\">見</h2></span><span class=\"b\"/>後",
+            "前<span class=\"never closed>後</span>",
+            "前<span class=\"a\"",
+            "前</span",
+        ];
+        for html in cases {
+            let general = html.replace("span", "SPAN");
+            let raw = |html: &str| -> Vec<(String, Role, Option<String>)> {
+                body_parts(html)
+                    .into_iter()
+                    .map(|p| (p.text, p.role, p.anchor.map(|a| a.id)))
+                    .collect()
+            };
+            assert_eq!(raw(html), raw(&general), "{html}");
+        }
+        let text: String = body_parts(cases[0])
+            .iter()
+            .map(|p| p.text.clone())
+            .collect();
+        assert_eq!(text, "\n{\n  \"k\":\n");
     }
 
     #[test]
