@@ -21,8 +21,8 @@ fn posting(page: u32, next: u32, w: u8) -> u64 {
 
 /// A gram's postings: page gaps with their weight (`(gap << 2) | weight`) spelled as
 /// the files spell them ([`encode::push_number_bytes`]), so a list is written as held;
-/// once a gram is on more than a quarter of the pages, bitmaps instead, which say the
-/// same in fewer bytes.
+/// once a gram is on more than an eighth of the pages, bitmaps instead, which a run
+/// joins a word at a time (the file still takes whichever form is shorter).
 #[derive(Default)]
 pub(super) struct GramList {
     /// The page after the last one listed.
@@ -160,8 +160,10 @@ impl Partition {
         for &(k, marks) in &run.by_part[part] {
             let list = self.lists.entry(k).or_default();
             let added = marks.pages.count_ones();
-            if list.dense.is_none() && (list.count + added) as usize * 4 > pages {
-                // Bitmaps take pages / 4 bytes, and each posting takes a byte or more.
+            if list.dense.is_none() && (list.count + added) as usize * 8 > pages {
+                // Bitmaps take pages / 4 bytes, and each posting a byte or more, so at most
+                // twice the digits' memory; from a quarter of the pages on (where they take
+                // less) merging spent a quarter more time adding postings one by one.
                 let mut d = Dense::new(pages);
                 list.each(|p, w| d.add(p, w));
                 list.digits = Vec::new();
