@@ -8,7 +8,7 @@ const AHEAD: usize = 8;
 
 /// A gram's postings in the run at hand: bit `i` of `pages` for its page `i`, with the
 /// posting's weight in two bit planes. A run's postings are a few words a gram, however
-/// many of its pages hold the gram, and a gram on most pages (most postings) joins its
+/// many of its pages hold the gram, and a gram on many pages (most postings) joins its
 /// bitmap a word at a time.
 #[derive(Clone, Copy, Default)]
 pub(super) struct Marks {

@@ -25,7 +25,7 @@
 //! normalised and encoded in one pass, indexed, written into its text file and dropped;
 //! a run's postings are a few words a gram (its pages as bits, [`Marks`]), and join per
 //! partition of buckets, kept spelled as the files spell them (or as bitmaps for grams
-//! on most pages) until the bucket files are written.
+//! on an eighth of the pages or more) until the bucket files are written.
 //! Holding every text and four bytes per posting at once doubled a build's memory. Each
 //! file goes to the caller as soon as it is made ([`Prepared::write`]): the sample fixes
 //! every path beforehand, so a build plans the files with the pages and writes them
