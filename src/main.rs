@@ -401,7 +401,7 @@ fn normalise_base_path(p: &str) -> String {
 
 /// mimalloc asks the kernel for transparent huge pages on its large regions. A build
 /// touches each page of them briefly, so the kernel zeroed 2 MiB where 4 KiB would do:
-/// without them a 10,000-page build peaks about a tenth lower and takes less CPU time
+/// without them a 10,000-page build peaked about a tenth lower in the same CPU time
 /// (docs/performance.md). Where the kernel cannot say no, the build simply goes on.
 fn no_huge_pages() {
     #[cfg(target_os = "linux")]

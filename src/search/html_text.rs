@@ -60,8 +60,9 @@ pub fn body_parts(html: &str) -> Vec<Part> {
             run = i;
             continue;
         }
-        // Highlighted code is most of a body's tags: its spans neither break lines nor
-        // start headings, so they are skipped before any other reading of a tag.
+        // On a page with code, highlighted code's spans are most of its body's tags: they
+        // neither break lines nor start headings, so they are skipped before any other
+        // reading of a tag.
         if b[i..].starts_with(b"</span>") {
             i += 7;
             run = i;
