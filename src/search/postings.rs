@@ -239,9 +239,10 @@ impl Partition {
     }
 }
 
-/// A posting list as text, appended to `out`: page gaps with their weight in the digits of [`encode`], or,
-/// when shorter, `!` and a bitmap of the pages (six per digit) followed by the pages of
-/// title and heading weight (a gram that common gives no "repeated" weight).
+/// A posting list as text, appended to `out`: page gaps with their weight in the digits
+/// of [`encode`], or, when shorter, `!` and a bitmap of the pages (six per digit)
+/// followed by the pages of title and heading weight (a gram that common gives no
+/// "repeated" weight).
 pub(super) fn postings_text(list: &GramList, pages: usize, out: &mut Vec<u8>) {
     let bitmap_len = pages.div_ceil(6) + 1;
     // The gap form's length, and the bitmap form's tail (the strong pages), each made
